@@ -1,0 +1,46 @@
+// One client type for both stores. The schema is portable, so the SQLite and PostgreSQL clients that
+// Prisma generates from it expose the same model API; the SQLite client's type is the common shape
+// (PostgreSQL's is a superset in a few filter options, which portable code must not use anyway).
+import { createClient as createLibsqlClient } from '@libsql/client';
+import { PrismaLibSQL } from '@prisma/adapter-libsql';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
+import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.ts';
+
+export { Prisma } from './generated/sqlite/client.ts';
+export type * from './generated/sqlite/models.ts';
+
+export type Db = SqliteClient;
+export type StoreKind = 'sqlite' | 'postgresql';
+
+/** How long an SQLite statement waits for another connection's write lock before failing. */
+export const sqliteBusyTimeoutMs = 15_000;
+
+/**
+ * The libsql adapter bundles an older @libsql/client that opens a fresh connection after every transaction
+ * without a busy timeout, so a second process writing at the same moment makes statements fail with
+ * SQLITE_BUSY. The project's own @libsql/client applies the timeout to every connection it opens.
+ */
+class PrismaLibSQLWithBusyTimeout extends PrismaLibSQL {
+  override createClient(config: Parameters<PrismaLibSQL['createClient']>[0]): ReturnType<PrismaLibSQL['createClient']> {
+    const client = createLibsqlClient({ url: config.url, timeout: sqliteBusyTimeoutMs, concurrency: 1 });
+    // The two client versions differ only in what sync() (embedded replicas, unused here) resolves to.
+    return client as unknown as ReturnType<PrismaLibSQL['createClient']>;
+  }
+}
+
+export function storeKindOf(databaseUrl: string): StoreKind {
+  if (databaseUrl.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
+  throw new Error('DATABASE_URL must be a file: URL (SQLite) or a postgresql:// URL');
+}
+
+export function createDb(databaseUrl: string): Db {
+  if (storeKindOf(databaseUrl) === 'sqlite') {
+    return new SqliteClient({ adapter: new PrismaLibSQLWithBusyTimeout({ url: databaseUrl }) });
+  }
+  const postgresql = new PostgresqlClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
+  // case-insensitive filters), so viewing it through the SQLite type only hides options.
+  return postgresql as unknown as Db;
+}
