@@ -1,0 +1,77 @@
+// What the hosted pages need from the rest of Warden, and the extension points other parts plug in
+// (risk scoring and TOTP step-up as login stages, federation as sign-in buttons).
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { AccountRecord, AccountService } from '../accounts/account-service.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../store/db.ts';
+import type { LoginThrottle } from './throttle.ts';
+
+export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+export interface AuditEntry {
+  kind: string;
+  actor?: string | undefined;
+  subject?: string | undefined;
+  data: Record<string, unknown>;
+}
+
+export type AuditSink = (entry: AuditEntry) => Promise<unknown>;
+
+export interface LoginStageInput {
+  ctx: Context;
+  interaction: Interaction;
+  account: AccountRecord;
+  /** The client address (X-Forwarded-For only when WARDEN_TRUST_PROXY=true, via koa's app.proxy). */
+  address: string;
+  /** Authentication methods proven so far (RFC 8176 values), e.g. ["pwd"]. */
+  amr: readonly string[];
+}
+
+/**
+ * One step between "the password was right" and "the login is complete". A stage either lets the
+ * login continue (optionally adding methods it verified, e.g. "otp") or takes over the response: a
+ * step-up page, a denial page. A stage that takes over finishes the login later with `completeLogin`.
+ */
+export type LoginStageOutcome = { action: 'continue'; amr?: readonly string[] } | { action: 'responded' };
+
+export type LoginStage = (input: LoginStageInput) => Promise<LoginStageOutcome>;
+
+export interface FailedLoginInput {
+  ctx: Context;
+  interaction: Interaction;
+  /** The identifier as typed, lower-cased. */
+  login: string;
+  /** The matching account, if there is one (never shown to the user). */
+  accountId?: string | undefined;
+  address: string;
+}
+
+export interface UpstreamLink {
+  slug: string;
+  displayName: string;
+}
+
+export interface InteractionDeps {
+  provider: Provider;
+  config: Pick<Config, 'selfRegistration'>;
+  db: Db;
+  accounts: AccountService;
+  /** Defaults to appending to the audit log in `db`. */
+  audit?: AuditSink;
+  /** Defaults to the database-backed throttle over ThrottleCounter. */
+  throttle?: LoginThrottle;
+  /** Run in order after a correct password; risk scoring and step-up go here. */
+  loginStages?: readonly LoginStage[];
+  /** Told about every failed password login (risk history). */
+  onFailedLogin?: (input: FailedLoginInput) => Promise<void>;
+  /** Federated upstreams to offer on the login page. */
+  upstreams?: () => Promise<readonly UpstreamLink[]>;
+}
+
+/** InteractionDeps with every default filled in. */
+export interface ResolvedDeps extends InteractionDeps {
+  audit: AuditSink;
+  throttle: LoginThrottle;
+  loginStages: readonly LoginStage[];
+}

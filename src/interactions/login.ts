@@ -1,0 +1,152 @@
+// The password login, as a pipeline:
+//   read the form -> throttle -> check the password -> login stages (risk, step-up) -> complete.
+// Each step can end the request with its own response; a new step (say, TOTP) is one more stage.
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AccountRecord } from '../accounts/account-service.ts';
+import { PASSWORD_MAX_LENGTH } from '../accounts/password-policy.ts';
+import { loginTimestamp } from '../accounts/session-epoch.ts';
+import { csrfToken } from './csrf.ts';
+import type { Interaction, ResolvedDeps } from './deps.ts';
+import {
+  clientAddress,
+  describeClient,
+  FLASH_MESSAGES,
+  interactionPath,
+  seeOther,
+  sendPage,
+  setFlash,
+  takeFlash,
+} from './page-helpers.ts';
+
+// Generous bounds: the policy, not the form, decides what a good password is; these only keep
+// absurd input away from argon2.
+export const loginFormSchema = z.object({
+  login: z.string().trim().min(1).max(320).transform((value) => value.toLowerCase()),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
+});
+
+interface LoginPageOptions {
+  error?: string | undefined;
+  notice?: string | undefined;
+  login?: string | undefined;
+  status?: number;
+}
+
+export async function showLoginPage(
+  ctx: Context,
+  deps: ResolvedDeps,
+  interaction: Interaction,
+  options: LoginPageOptions = {},
+): Promise<void> {
+  const { uid } = interaction;
+  const flash = takeFlash(ctx, uid);
+  const client = await describeClient(deps, interaction.params['client_id']);
+  const loginHint = typeof interaction.params['login_hint'] === 'string' ? interaction.params['login_hint'] : '';
+  const upstreams = deps.upstreams ? await deps.upstreams() : [];
+  sendPage(
+    ctx,
+    'login',
+    {
+      title: 'Sign in',
+      clientName: client?.name,
+      error: options.error ?? (flash.error ? FLASH_MESSAGES[flash.error] : undefined),
+      notice: options.notice ?? (flash.notice ? FLASH_MESSAGES[flash.notice] : undefined),
+      login: options.login ?? flash.login ?? loginHint,
+      csrf: csrfToken(ctx, uid),
+      upstreams: upstreams.map((upstream) => ({
+        displayName: upstream.displayName,
+        href: `/federation/${encodeURIComponent(upstream.slug)}/start?uid=${encodeURIComponent(uid)}`,
+      })),
+      actions: {
+        login: interactionPath(uid, 'login'),
+        abort: interactionPath(uid, 'abort'),
+        register: deps.config.selfRegistration ? interactionPath(uid, 'register') : undefined,
+      },
+    },
+    options.status,
+  );
+}
+
+/**
+ * Ends a successful login: records it and hands the account to oidc-provider, which starts a new
+ * session (a new session id; a different account's session is ended first). Stages that took over
+ * the response (step-up) call this once they are satisfied.
+ */
+export async function completeLogin(
+  ctx: Context,
+  deps: ResolvedDeps,
+  interaction: Interaction,
+  account: AccountRecord,
+  amr: readonly string[],
+): Promise<void> {
+  await deps.audit({
+    kind: 'login.succeeded',
+    actor: account.id,
+    subject: account.id,
+    data: { clientId: interaction.params['client_id'], address: clientAddress(ctx), amr: [...amr] },
+  });
+  const returnTo = await deps.provider.interactionResult(
+    ctx.req,
+    ctx.res,
+    // `ts` is never earlier than the account's session epoch: see accounts/session-epoch.ts.
+    { login: { accountId: account.id, ts: loginTimestamp(account.sessionEpoch), amr: [...amr], remember: true } },
+    { mergeWithLastSubmission: false },
+  );
+  seeOther(ctx, returnTo);
+}
+
+async function failLogin(ctx: Context, deps: ResolvedDeps, interaction: Interaction, login: string): Promise<void> {
+  const address = clientAddress(ctx);
+  const account = await deps.accounts.findByEmail(login);
+  await deps.audit({
+    kind: 'login.failed',
+    subject: account?.id,
+    data: { login, address, clientId: interaction.params['client_id'], reason: 'credentials' },
+  });
+  await deps.onFailedLogin?.({ ctx, interaction, login, accountId: account?.id, address });
+  setFlash(ctx, interaction.uid, { error: 'credentials', login });
+  seeOther(ctx, interactionPath(interaction.uid));
+}
+
+export async function handleLogin(ctx: Context, deps: ResolvedDeps, interaction: Interaction, body: unknown): Promise<void> {
+  const form = loginFormSchema.safeParse(body);
+  if (!form.success) {
+    // Same answer as wrong credentials: an empty field is not worth a different page.
+    setFlash(ctx, interaction.uid, { error: 'credentials' });
+    seeOther(ctx, interactionPath(interaction.uid));
+    return;
+  }
+  const { login, password } = form.data;
+  const address = clientAddress(ctx);
+
+  const decision = await deps.throttle.reserve({ login, address });
+  if (!decision.allowed) {
+    await deps.audit({
+      kind: 'login.throttled',
+      data: { login, address, scope: decision.scope, retryAfterSeconds: decision.retryAfterSeconds },
+    });
+    ctx.set('Retry-After', String(decision.retryAfterSeconds));
+    await showLoginPage(ctx, deps, interaction, {
+      status: 429,
+      login,
+      error: `Too many sign-in attempts. Wait ${decision.retryAfterSeconds} second${decision.retryAfterSeconds === 1 ? '' : 's'} and try again.`,
+    });
+    return;
+  }
+
+  const verification = await deps.accounts.verifyPassword(login, password);
+  if (!verification.ok) {
+    await failLogin(ctx, deps, interaction, login);
+    return;
+  }
+  await deps.throttle.succeeded(decision.reservation);
+
+  let amr: readonly string[] = ['pwd'];
+  for (const stage of deps.loginStages) {
+    const outcome = await stage({ ctx, interaction, account: verification.account, address, amr });
+    if (outcome.action === 'responded') return;
+    if (outcome.amr) amr = [...new Set([...amr, ...outcome.amr])];
+  }
+  await completeLogin(ctx, deps, interaction, verification.account, amr);
+}
