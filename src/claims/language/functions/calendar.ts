@@ -137,14 +137,25 @@ function toSeconds(parts: (string | undefined)[], zone: string | undefined): num
   return Math.floor(utcMillis(year!, month!, day!, hour!, minute!, second!) / 1000) - offset * 60;
 }
 
-/** Seconds since 1970 from the textual forms: ISO 8601, GeneralizedTime, RFC 2822, or a written date. */
+/**
+ * Seconds since 1970 from the textual forms: ISO 8601, GeneralizedTime, epoch integers, RFC 2822, or a
+ * written date. Bare digit strings are GeneralizedTime only at 12 or 14 digits and a date at 8, since
+ * epoch seconds of those lengths would fall in 1970-73 or past the year 5000.
+ */
 export function parseTimestampText(text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed.length > 64) return undefined;
   const iso = ISO_TIMESTAMP.exec(trimmed);
   if (iso) return toSeconds(iso.slice(1, 7), iso[8]);
   const generalized = GENERALIZED_TIME.exec(trimmed);
-  if (generalized) return toSeconds(generalized.slice(1, 7), generalized[8]);
+  const clockDigits = trimmed.replace(/[.,]\d+/u, '').replace(/(?:Z|[+-]\d{2,4})$/u, '').length;
+  if (generalized && (generalized[8] !== undefined || clockDigits === 12 || clockDigits === 14)) {
+    return toSeconds(generalized.slice(1, 7), generalized[8]);
+  }
+  if (/^\d{8}$/u.test(trimmed)) {
+    const date = parseDateText(trimmed);
+    if (date) return Math.floor(utcMillis(date.year, date.month, date.day) / 1000);
+  }
   if (/^-?\d+(?:\.\d+)?$/u.test(trimmed)) {
     const integer = trimmed.split('.')[0] ?? '';
     if (integer.replace('-', '').length > 20) return undefined;

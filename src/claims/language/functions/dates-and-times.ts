@@ -24,12 +24,9 @@ function toDate(item: Item): Outcome {
 
 function toEpoch(item: Item): Outcome {
   if (typeof item === 'boolean') return absent('epoch: a boolean is not a time');
-  if (typeof item === 'number') {
-    if (!Number.isFinite(item)) return absent('epoch: not a finite number');
-    const seconds = secondsFromInteger(BigInt(Math.trunc(item)));
-    return seconds === undefined ? absent('epoch: not a usable timestamp') : present(seconds);
-  }
-  const seconds = parseTimestampText(itemText(item));
+  if (typeof item === 'number' && !Number.isFinite(item)) return absent('epoch: not a finite number');
+  const text = typeof item === 'number' ? BigInt(Math.trunc(item)).toString() : itemText(item);
+  const seconds = parseTimestampText(text);
   if (seconds === undefined || !Number.isSafeInteger(seconds)) return absent('epoch: not a recognised timestamp');
   return present(seconds);
 }

@@ -68,6 +68,7 @@ function zoneIndex(): Map<string, string> {
 
 const UTC_NAMES = new Set(['utc', 'gmt', 'z', 'zulu', 'universal', 'etc/utc', 'etc/gmt', 'etc/universal', 'etc/zulu']);
 const IANA_SHAPE = /^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/u;
+const PROPERLY_CASED = /^[A-Z][a-z]+(?:\/(?:[A-Z][A-Za-z_-]*|GMT[+-]\d{1,2}))+$/u;
 
 /** An IANA zone name; Windows zone ids are converted, fixed offsets refused (they are not zones). */
 export function toZone(text: string): string | undefined {
@@ -79,7 +80,10 @@ export function toZone(text: string): string | undefined {
   if (known !== undefined) return known;
   if (!IANA_SHAPE.test(trimmed)) return undefined;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: trimmed }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en', { timeZone: trimmed }).resolvedOptions().timeZone;
+    // ICU resolves links to its own canonical ids (America/Argentina/Buenos_Aires -> America/Buenos_Aires);
+    // a correctly written IANA name is kept as the upstream sent it.
+    return PROPERLY_CASED.test(trimmed) ? trimmed : resolved;
   } catch {
     return undefined;
   }
