@@ -1,0 +1,128 @@
+import Koa, { type Middleware } from 'koa';
+import { randomUUID } from 'node:crypto';
+import type { Db } from './store/index.ts';
+import type { Logger } from './ops/logger.ts';
+
+/** Applied to every response; pages may tighten (never loosen) them for themselves. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  // script-src is present so oidc-provider can add the hash of its form_post auto-submit script.
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** Larger than any legitimate request (SAML responses included); the provider caps its own at 56 KiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export interface AppState {
+  requestId: string;
+  log: Logger | undefined;
+}
+
+export interface AppDeps {
+  db: Db;
+  /** Keygrip keys for signed cookies (shared with the provider, whose middleware runs on our context). */
+  cookieKeys: string[];
+  trustProxy: boolean;
+  logger?: Logger;
+  /** Serves GET /metrics and counts requests (the lead's src/ops). */
+  metrics?: { endpoint: Middleware; observe: Middleware };
+  /** Extra readiness checks (models loaded, ...), each true when ready. */
+  readinessChecks?: ReadonlyArray<() => Promise<boolean>>;
+  /** Routers mounted before the provider: interactions, federation, admin. */
+  routes?: readonly Middleware[];
+  /** The provider, mounted last (it answers 404 for anything it does not know). */
+  provider: Middleware;
+}
+
+function requestContext(logger: Logger | undefined): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const state: AppState = { requestId, log: logger?.child({ requestId }) };
+    Object.assign(ctx.state, state);
+    ctx.set('X-Request-Id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } catch (error) {
+      // Anything unhandled becomes a plain 500: no stack trace, no internals, just the request id.
+      state.log?.error({ err: error }, 'unhandled error');
+      ctx.status = 500;
+      ctx.type = 'json';
+      ctx.body = { error: 'server_error', error_description: `internal error (request id ${requestId})` };
+    } finally {
+      // The path only: query strings can carry codes and tokens.
+      state.log?.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    }
+  };
+}
+
+const securityHeaders: Middleware = async (ctx, next) => {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) ctx.set(name, value);
+  await next();
+};
+
+const bodyLimit: Middleware = async (ctx, next) => {
+  const length = Number(ctx.get('content-length') || '0');
+  if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
+    ctx.status = 413;
+    ctx.type = 'json';
+    ctx.body = { error: 'invalid_request', error_description: 'request body too large' };
+    return;
+  }
+  await next();
+};
+
+function health(deps: AppDeps): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    if (ctx.path === '/readyz') {
+      const checks = [
+        async () => {
+          await deps.db.$queryRaw`SELECT 1`;
+          return true;
+        },
+        ...(deps.readinessChecks ?? []),
+      ];
+      const results = await Promise.all(checks.map((check) => check().catch(() => false)));
+      const ready = results.every(Boolean);
+      ctx.status = ready ? 200 : 503;
+      ctx.body = { status: ready ? 'ready' : 'not ready' };
+      return;
+    }
+    return next();
+  };
+}
+
+/**
+ * The HTTP surface: request ids and logs, security headers, body limit, health, metrics, then the
+ * routers, then the OpenID Provider. The authorization endpoint gets no CORS headers (oidc-provider
+ * only adds them on endpoints meant for browsers' fetch: discovery, JWKS, token, userinfo...).
+ */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: deps.trustProxy, keys: deps.cookieKeys });
+  // Koa's own error logging would print stacks to stderr; requestContext logs them as JSON instead.
+  app.silent = true;
+  app.use(requestContext(deps.logger));
+  if (deps.metrics) app.use(deps.metrics.observe);
+  app.use(securityHeaders);
+  app.use(bodyLimit);
+  app.use(health(deps));
+  if (deps.metrics) app.use(deps.metrics.endpoint);
+  for (const route of deps.routes ?? []) app.use(route);
+  app.use(deps.provider);
+  return app;
+}

@@ -1,0 +1,63 @@
+import { loadConfig, ConfigError } from './config.ts';
+import { openStore } from './store/index.ts';
+import { createLogger } from './ops/logger.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { httpMetrics, metricsEndpoint, observeProvider } from './ops/http-metrics.ts';
+import { keyPolicyFromEnv } from './oidc/key-policy.ts';
+import { createWarden } from './warden.ts';
+
+/** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config);
+  const metrics = createMetrics();
+  const warden = await createWarden({
+    config,
+    store,
+    logger,
+    keyPolicy: keyPolicyFromEnv(process.env),
+    metrics: {
+      endpoint: metricsEndpoint(metrics),
+      observe: httpMetrics(metrics),
+      onProvider: (provider) => observeProvider(provider, metrics),
+    },
+  });
+  await warden.listen(config.port);
+  // Never the secret key or database credentials: only where Warden runs and on what.
+  logger.info({ issuer: config.issuer, port: config.port, store: store.kind }, 'warden listening');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.warn('requests still running after the grace period; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    warden
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // Configuration errors are for humans; anything else is logged as JSON without the environment.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    createLogger('error').fatal({ err: error }, 'warden failed to start');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import Provider, { type Configuration, type FindAccount } from 'oidc-provider';
+import type { JSONWebKeySet } from 'jose';
+import type { Logger } from '../ops/logger.ts';
+import { allClaims, type AccountService } from '../accounts/account-service.ts';
+import { claims, SCOPES } from './scopes.ts';
+import { ttl } from './ttl.ts';
+import { features, type RegistrationMode } from './features.ts';
+import { extraClientMetadata } from './client-metadata.ts';
+import { assertClientAssertion, pkce } from './policies.ts';
+import { toProviderRenderError, type RenderErrorHook } from './render-error.ts';
+import { rotateRefreshToken, type AssessRefresh } from './refresh-policy.ts';
+import { DEFAULT_SIGNING_ALG, SIGNING_ALGS, type SigningJwk } from './key-material.ts';
+import type { ProviderPages } from './logout-pages.ts';
+import { registerTokenExchange, type AssessExchange, type ExchangedEvent } from './token-exchange/index.ts';
+
+export interface ProviderDeps {
+  issuer: string;
+  /** oidc-provider's storage adapter (the Prisma adapter). */
+  adapter: NonNullable<Configuration['adapter']>;
+  /** Private signing keys, ordered so the key that signs comes first per alg (see keys.ts). */
+  jwks: { keys: SigningJwk[] };
+  /** Keygrip keys for the provider's signed cookies, newest first. */
+  cookieKeys: string[];
+  dpopNonceSecret: Buffer;
+  accounts: Pick<AccountService, 'findById'>;
+  registration: RegistrationMode;
+  /** Trust X-Forwarded-* (behind a load balancer). */
+  trustProxy: boolean;
+  renderError?: RenderErrorHook;
+  pages?: ProviderPages;
+  assessExchange?: AssessExchange;
+  assessRefresh?: AssessRefresh;
+  onTokenExchanged?: (event: ExchangedEvent) => Promise<void>;
+  logger?: Logger;
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
+/** The public half of our keys, for verifying our own tokens (token exchange). */
+export function publicKeysOf(jwks: { keys: SigningJwk[] }): JSONWebKeySet {
+  return {
+    keys: jwks.keys.map((key) => {
+      const copy: Record<string, unknown> = { ...key };
+      for (const member of PRIVATE_MEMBERS) delete copy[member];
+      return copy;
+    }),
+  };
+}
+
+function findAccount(accounts: ProviderDeps['accounts']): FindAccount {
+  return async (_ctx, sub) => {
+    const account = await accounts.findById(sub);
+    // A disabled account is gone as far as the protocol is concerned: no tokens, no userinfo.
+    if (!account || account.disabled) return undefined;
+    const everything = allClaims(account);
+    return {
+      accountId: account.id,
+      // The full set; oidc-provider releases only what the scopes and the claims parameter ask for.
+      claims: () => ({ ...everything, sub: account.id }),
+    };
+  };
+}
+
+function configuration(deps: ProviderDeps): Configuration {
+  return {
+    adapter: deps.adapter,
+    jwks: deps.jwks,
+    findAccount: findAccount(deps.accounts),
+    claims,
+    scopes: SCOPES,
+    ttl,
+    features: features({ registration: deps.registration, dpopNonceSecret: deps.dpopNonceSecret, pages: deps.pages ?? {} }),
+    pkce,
+    // The code flow only: no implicit, no hybrid (nothing but a code crosses the front channel).
+    responseTypes: ['code'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      id_token_signed_response_alg: DEFAULT_SIGNING_ALG,
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: [...SIGNING_ALGS],
+      userinfoSigningAlgValues: [...SIGNING_ALGS],
+      introspectionSigningAlgValues: [...SIGNING_ALGS],
+      authorizationSigningAlgValues: [...SIGNING_ALGS],
+    },
+    extraClientMetadata,
+    // The redirect_uri is always sent and always compared exactly (loopback ports aside, for natives).
+    allowOmittingSingleRegisteredRedirectUri: false,
+    assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
+    rotateRefreshToken: rotateRefreshToken(deps.assessRefresh),
+    // Keeps the `act` chain a token exchange put on a token (the library recomputes `extra` on save).
+    extraTokenClaims: (_ctx, token) => token.extra,
+    renderError: toProviderRenderError(deps.renderError),
+    cookies: {
+      keys: deps.cookieKeys,
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    clockTolerance: 15,
+    discovery: { claim_types_supported: ['normal'] },
+  };
+}
+
+/**
+ * Builds one oidc-provider instance for a fixed key set. All its state lives in the database, so an
+ * instance can be replaced at any time by a new one with the current keys (see provider-host.ts).
+ */
+export function createProvider(deps: ProviderDeps): Provider {
+  const provider = new Provider(deps.issuer, configuration(deps));
+  provider.proxy = deps.trustProxy;
+
+  const verificationKeys = publicKeysOf(deps.jwks);
+  registerTokenExchange({
+    provider,
+    verificationKeys: () => verificationKeys,
+    accountActive: async (accountId) => {
+      const account = await deps.accounts.findById(accountId);
+      return account !== undefined && !account.disabled;
+    },
+    ...(deps.assessExchange ? { assessExchange: deps.assessExchange } : {}),
+    ...(deps.onTokenExchanged ? { onExchanged: deps.onTokenExchanged } : {}),
+  });
+
+  const logger = deps.logger;
+  if (logger) {
+    // Only the error and where it happened: request parameters may hold secrets.
+    provider.on('server_error', (ctx, error) => logger.error({ err: error, path: ctx.path }, 'provider server error'));
+    provider.on('backchannel.error', (_ctx, error, client) =>
+      logger.warn({ err: error, clientId: client.clientId }, 'back-channel logout delivery failed'),
+    );
+  }
+  return provider;
+}

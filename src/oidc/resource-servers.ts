@@ -1,0 +1,42 @@
+import { errors, type Client, type Configuration, type ResourceServer } from 'oidc-provider';
+import { allowedResources } from './client-metadata.ts';
+import { isApiScope } from './scopes.ts';
+import { TTL_SECONDS } from './ttl.ts';
+import { DEFAULT_SIGNING_ALG } from './key-material.ts';
+
+type ResourceIndicatorsFeature = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
+
+/**
+ * The API scopes a client may obtain for any of its resources: the API scopes of its registered
+ * `scope`. Identity scopes (openid, profile, ...) never go into an API's access token.
+ */
+export function apiScopesOf(client: Client): string[] {
+  return (client.scope ?? '').split(' ').filter((s) => s !== '' && isApiScope(s));
+}
+
+/**
+ * Resource servers come from each client's `allowed_resources` allow-list (RFC 8707): a client can get
+ * a token for an API only if an administrator listed that API for it. Their tokens are JWTs (at+jwt)
+ * signed with the default key, so APIs can verify them offline against our JWKS.
+ */
+export function resourceServerFor(client: Client, resourceIndicator: string): ResourceServer {
+  if (!allowedResources(client).includes(resourceIndicator)) {
+    throw new errors.InvalidTarget(`resource ${resourceIndicator} is not allowed for this client`);
+  }
+  return {
+    scope: apiScopesOf(client).join(' '),
+    audience: resourceIndicator,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: TTL_SECONDS.ResourceServerAccessToken,
+    jwt: { sign: { alg: DEFAULT_SIGNING_ALG } },
+  };
+}
+
+export const resourceIndicators: ResourceIndicatorsFeature = {
+  enabled: true,
+  // Without an explicit resource the token stays opaque and is only good for userinfo.
+  defaultResource: () => undefined,
+  // A code granted for one resource is redeemed for that resource even when the token request omits it.
+  useGrantedResource: () => true,
+  getResourceServerInfo: (_ctx, resourceIndicator, client) => resourceServerFor(client, resourceIndicator),
+};

@@ -1,0 +1,153 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { hkdfSync } from 'node:crypto';
+import type Koa from 'koa';
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { Config } from './config.ts';
+import type { Store } from './store/index.ts';
+import type { Logger } from './ops/logger.ts';
+import { createApp } from './app.ts';
+import { appendAudit } from './audit/index.ts';
+import { createAccountService, type AccountService } from './accounts/account-service.ts';
+import { createProvider, type ProviderDeps } from './oidc/provider.ts';
+import { createProviderHost, type ProviderHost } from './oidc/provider-host.ts';
+import { loadCookieKeys } from './oidc/cookie-keys.ts';
+import { DEFAULT_KEY_POLICY, type KeyPolicy } from './oidc/key-policy.ts';
+import { prismaAdapter, startPurge } from './oidc/prisma-adapter.ts';
+import type { RenderErrorHook } from './oidc/render-error.ts';
+import type { ProviderPages } from './oidc/logout-pages.ts';
+import type { AssessExchange } from './oidc/token-exchange/index.ts';
+import type { AssessRefresh } from './oidc/refresh-policy.ts';
+
+/** What the routers mounted in front of the provider (interactions, federation, admin) get. */
+export interface RouteContext {
+  provider: Provider;
+  config: Config;
+  store: Store;
+  accounts: AccountService;
+}
+
+export interface WardenOptions {
+  config: Config;
+  store: Store;
+  logger?: Logger;
+  keyPolicy?: KeyPolicy;
+  /** Routers in front of the provider, built once the provider exists. */
+  routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
+  metrics?: { endpoint: Middleware; observe: Middleware; onProvider?: (provider: Provider) => void };
+  readinessChecks?: ReadonlyArray<() => Promise<boolean>>;
+  renderError?: RenderErrorHook;
+  pages?: ProviderPages;
+  assessExchange?: AssessExchange;
+  assessRefresh?: AssessRefresh;
+}
+
+export interface Warden {
+  app: Koa;
+  host: ProviderHost;
+  /** Stable facade over the current provider (see provider-host.ts). */
+  provider: Provider;
+  accounts: AccountService;
+  /** Starts the background work (key refresh, purge of expired rows); listen() does it too. */
+  startBackground(): void;
+  /** Starts background work and listening; port 0 picks a free port. */
+  listen(port: number, hostname?: string): Promise<Server>;
+  /** Stops accepting connections, lets requests in flight finish, stops background work. */
+  close(): Promise<void>;
+}
+
+/** Expired codes, tokens, sessions... are deleted this often (reads already ignore them). */
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** A 32-byte DPoP nonce secret derived from the master key: the same on every instance. */
+function dpopNonceSecret(secretKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'warden dpop nonce', 32));
+}
+
+/** Assembles a Warden over an opened (migrated) store: keys, provider, app. */
+export async function createWarden(options: WardenOptions): Promise<Warden> {
+  const { config, store, logger } = options;
+  const { db } = store;
+  const accounts = createAccountService(db);
+  const cookieKeys = await loadCookieKeys(db, config.secretKey);
+  const adapter = prismaAdapter(db);
+
+  const providerDeps: Omit<ProviderDeps, 'jwks'> = {
+    issuer: config.issuer,
+    adapter,
+    cookieKeys,
+    dpopNonceSecret: dpopNonceSecret(config.secretKey),
+    accounts,
+    registration: config.registration,
+    trustProxy: config.trustProxy,
+    ...(logger ? { logger } : {}),
+    ...(options.renderError ? { renderError: options.renderError } : {}),
+    ...(options.pages ? { pages: options.pages } : {}),
+    ...(options.assessExchange ? { assessExchange: options.assessExchange } : {}),
+    ...(options.assessRefresh ? { assessRefresh: options.assessRefresh } : {}),
+    onTokenExchanged: async (event) => {
+      await appendAudit(db, {
+        kind: 'token.exchanged',
+        actor: event.clientId,
+        subject: event.accountId,
+        data: { subjectTokenId: event.subjectTokenId ?? null, actor: event.actor ?? null, scope: event.scope, target: event.target ?? null },
+      });
+    },
+  };
+
+  const host = await createProviderHost({
+    db,
+    secretKey: config.secretKey,
+    keyPolicy: options.keyPolicy ?? DEFAULT_KEY_POLICY,
+    build: (jwks) => createProvider({ ...providerDeps, jwks }),
+    ...(options.metrics?.onProvider ? { onBuild: options.metrics.onProvider } : {}),
+    ...(logger ? { logger } : {}),
+  });
+
+  const routeContext: RouteContext = { provider: host.provider, config, store, accounts };
+  const app = createApp({
+    db,
+    cookieKeys,
+    trustProxy: config.trustProxy,
+    provider: host.middleware,
+    routes: (options.routes ?? []).map((build) => build(routeContext)),
+    ...(logger ? { logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),
+  });
+
+  let server: Server | undefined;
+  let stopPurge: (() => void) | undefined;
+  const startBackground = () => {
+    host.startRefreshing();
+    stopPurge ??= startPurge(db, PURGE_INTERVAL_MS, (error) => logger?.warn({ err: error }, 'purge of expired rows failed'));
+  };
+  return {
+    app,
+    host,
+    provider: host.provider,
+    accounts,
+    startBackground,
+    async listen(port, hostname) {
+      startBackground();
+      server = createServer(app.callback());
+      // Idle keep-alive sockets must not hold a graceful shutdown open.
+      server.keepAliveTimeout = 5_000;
+      await new Promise<void>((resolve, reject) => {
+        server?.once('error', reject);
+        server?.listen(port, hostname, () => resolve());
+      });
+      return server;
+    },
+    async close() {
+      host.close();
+      stopPurge?.();
+      if (server) {
+        const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
+        server.closeIdleConnections();
+        await closing;
+      }
+    },
+  };
+}
