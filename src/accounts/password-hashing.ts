@@ -43,13 +43,17 @@ interface PhcParams {
   parallelism: number;
 }
 
-// Reads `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`; undefined for anything else.
+// Reads the PHC string `$argon2id$v=19$m=19456,t=2,p=1$salt$hash` (parameters in any order);
+// undefined for anything else.
 export function parseArgon2Params(hash: string): PhcParams | undefined {
-  const match = /^\$(argon2(?:id|i|d))\$v=\d+\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash);
-  if (!match) return undefined;
-  const [, algorithm, m, t, p] = match;
-  if (!algorithm || !m || !t || !p) return undefined;
-  return { algorithm, memoryCost: Number(m), timeCost: Number(t), parallelism: Number(p) };
+  const match = /^\$(argon2(?:id|i|d))\$v=\d+\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/.exec(hash);
+  if (!match?.[1] || !match[2]) return undefined;
+  const values = new Map(match[2].split(',').map((pair) => [pair[0], Number(pair.slice(2))] as const));
+  const memoryCost = values.get('m');
+  const timeCost = values.get('t');
+  const parallelism = values.get('p');
+  if (memoryCost === undefined || timeCost === undefined || parallelism === undefined) return undefined;
+  return { algorithm: match[1], memoryCost, timeCost, parallelism };
 }
 
 // A hash needs upgrading when it is not argon2id or is cheaper than the current parameters in any
