@@ -1,0 +1,181 @@
+import test from 'ava';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Provider from 'oidc-provider';
+import { oidcModels, prismaAdapter, purgeExpired, startPurge } from '../../src/oidc/prisma-adapter.ts';
+import { openTestStore, storeKinds, type TestStore } from '../helpers/store.ts';
+
+async function setup(t: { teardown(fn: () => Promise<void>): void }, kind: (typeof storeKinds)[number]): Promise<TestStore> {
+  const s = await openTestStore(kind);
+  t.teardown(() => s.dispose());
+  return s;
+}
+
+for (const kind of storeKinds) {
+  test(`every model round-trips, is isolated from the others, and is destroyed [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    for (const model of oidcModels) {
+      await new Adapter(model).upsert('same-id', { jti: 'same-id', kind: model, extra: { nested: [1, 'two'] } }, 60);
+    }
+    for (const model of oidcModels) {
+      const adapter = new Adapter(model);
+      t.deepEqual(await adapter.find('same-id'), { jti: 'same-id', kind: model, extra: { nested: [1, 'two'] } }, model);
+      t.is(await adapter.find('other-id'), undefined);
+    }
+    await new Adapter('AccessToken').destroy('same-id');
+    t.is(await new Adapter('AccessToken').find('same-id'), undefined);
+    t.truthy(await new Adapter('RefreshToken').find('same-id'));
+    await new Adapter('AccessToken').destroy('never-existed');
+  });
+
+  test(`upsert replaces the payload and its indexed columns [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const sessions = new (prismaAdapter(db))('Session');
+    await sessions.upsert('s1', { uid: 'u-old', accountId: 'a1' }, 60);
+    await sessions.upsert('s1', { uid: 'u-new', accountId: 'a2' }, 60);
+    t.is(await sessions.findByUid('u-old'), undefined);
+    t.deepEqual(await sessions.findByUid('u-new'), { uid: 'u-new', accountId: 'a2' });
+    t.is(await db.oidcPayload.count(), 1);
+  });
+
+  test(`findByUid and findByUserCode look only within their model [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    await new Adapter('Session').upsert('s1', { uid: 'uid-1', accountId: 'a1' }, 60);
+    await new Adapter('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH', grantId: 'g1' }, 60);
+    t.deepEqual(await new Adapter('Session').findByUid('uid-1'), { uid: 'uid-1', accountId: 'a1' });
+    t.is(await new Adapter('Interaction').findByUid('uid-1'), undefined);
+    t.deepEqual(await new Adapter('DeviceCode').findByUserCode('ABCD-EFGH'), { userCode: 'ABCD-EFGH', grantId: 'g1' });
+    t.is(await new Adapter('DeviceCode').findByUserCode('ABCD-XXXX'), undefined);
+    t.is(await new Adapter('Session').findByUserCode('ABCD-EFGH'), undefined);
+  });
+
+  test(`expiresIn sets the expiry; expired rows are absent on every read; no expiresIn never expires [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    const before = Date.now();
+    await new Adapter('Session').upsert('s1', { uid: 'uid-1' }, 60);
+    await new Adapter('DeviceCode').upsert('d1', { userCode: 'CODE' }, 60);
+    await new Adapter('Client').upsert('c1', { client_id: 'c1' });
+    const stored = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'Session', id: 's1' } } });
+    const expiresAt = stored.expiresAt?.getTime() ?? 0;
+    t.true(expiresAt >= before + 60_000 && expiresAt <= Date.now() + 60_000);
+    t.truthy(await new Adapter('Session').find('s1'));
+
+    await db.oidcPayload.updateMany({ where: { id: { in: ['s1', 'd1'] } }, data: { expiresAt: new Date(Date.now() - 1) } });
+    t.is(await new Adapter('Session').find('s1'), undefined);
+    t.is(await new Adapter('Session').findByUid('uid-1'), undefined);
+    t.is(await new Adapter('DeviceCode').findByUserCode('CODE'), undefined);
+    t.is(await new Adapter('DeviceCode').find('d1'), undefined);
+    t.deepEqual(await new Adapter('Client').find('c1'), { client_id: 'c1' });
+  });
+
+  test(`a short expiresIn runs out in real time [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const tokens = new (prismaAdapter(db))('AccessToken');
+    await tokens.upsert('a1', {}, 1);
+    await sleep(1100);
+    t.is(await tokens.find('a1'), undefined);
+  });
+
+  test(`consume marks the row once and keeps the first time; a later save cannot undo it [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const codes = new (prismaAdapter(db))('AuthorizationCode');
+    await codes.upsert('c1', { grantId: 'g1', accountId: 'a1' }, 60);
+    t.is((await codes.find('c1'))?.consumed, undefined);
+    const before = Math.floor(Date.now() / 1000);
+    await codes.consume('c1');
+    const consumed = (await codes.find('c1'))?.consumed;
+    t.true(typeof consumed === 'number' && consumed >= before && consumed <= before + 1);
+    await db.oidcPayload.update({
+      where: { model_id: { model: 'AuthorizationCode', id: 'c1' } },
+      data: { consumedAt: new Date((before - 100) * 1000) },
+    });
+    await codes.consume('c1');
+    t.is((await codes.find('c1'))?.consumed, before - 100);
+    await codes.upsert('c1', { grantId: 'g1', accountId: 'a1' }, 60);
+    t.is((await codes.find('c1'))?.consumed, before - 100);
+    await codes.consume('missing');
+  });
+
+  test(`a payload saved with consumed set is stored as consumed [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const tokens = new (prismaAdapter(db))('RefreshToken');
+    await tokens.upsert('r1', { grantId: 'g1', consumed: 1_700_000_000 }, 60);
+    t.is((await tokens.find('r1'))?.consumed, 1_700_000_000);
+    const row = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'RefreshToken', id: 'r1' } } });
+    t.deepEqual(row.payload, { grantId: 'g1' });
+  });
+
+  test(`revokeByGrantId removes that grant's rows of that model only [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    await new Adapter('AccessToken').upsert('at1', { grantId: 'g1' }, 60);
+    await new Adapter('AccessToken').upsert('at2', { grantId: 'g1' }, 60);
+    await new Adapter('AccessToken').upsert('at3', { grantId: 'g2' }, 60);
+    await new Adapter('RefreshToken').upsert('rt1', { grantId: 'g1' }, 60);
+    await new Adapter('AccessToken').revokeByGrantId('g1');
+    t.is(await new Adapter('AccessToken').find('at1'), undefined);
+    t.is(await new Adapter('AccessToken').find('at2'), undefined);
+    t.truthy(await new Adapter('AccessToken').find('at3'));
+    t.truthy(await new Adapter('RefreshToken').find('rt1'));
+    await new Adapter('RefreshToken').revokeByGrantId('g1');
+    t.is(await new Adapter('RefreshToken').find('rt1'), undefined);
+  });
+
+  test(`purgeExpired deletes expired rows only, and startPurge runs it in the background [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    await new Adapter('AccessToken').upsert('live', {}, 60);
+    await new Adapter('Client').upsert('forever', {});
+    await new Adapter('AccessToken').upsert('old', {}, 60);
+    await db.oidcPayload.updateMany({ where: { id: 'old' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    t.is(await purgeExpired(db), 1);
+    t.deepEqual((await db.oidcPayload.findMany({ orderBy: { id: 'asc' } })).map((row) => row.id), ['forever', 'live']);
+
+    await new Adapter('AccessToken').upsert('soon', {}, 1);
+    const errors: unknown[] = [];
+    const stop = startPurge(db, 200, (error) => errors.push(error));
+    t.teardown(stop);
+    await sleep(1600);
+    t.is(await db.oidcPayload.count({ where: { id: 'soon' } }), 0);
+    t.is(await db.oidcPayload.count(), 2);
+    t.deepEqual(errors, []);
+    stop();
+  });
+
+  test(`oidc-provider's own models work through the adapter [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const provider = new Provider('http://localhost:3000', {
+      adapter: prismaAdapter(db),
+      clients: [{ client_id: 'rp', client_secret: 'a-long-enough-secret', redirect_uris: ['https://rp.example/cb'] }],
+    });
+    const client = await provider.Client.find('rp');
+    if (!client) return t.fail('static client not found');
+    const token = new provider.AccessToken({ accountId: 'acct-1', client, grantId: 'grant-1', gty: 'authorization_code', scope: 'openid' });
+    const value = await token.save();
+    const found = await provider.AccessToken.find(value);
+    t.is(found?.accountId, 'acct-1');
+    t.is(found?.grantId, 'grant-1');
+    await provider.AccessToken.revokeByGrantId('grant-1');
+    t.is(await provider.AccessToken.find(value), undefined);
+
+    const now = Math.floor(Date.now() / 1000);
+    await new (prismaAdapter(db))('Session').upsert(
+      'sess-1', { jti: 'sess-1', uid: 'uid-1', accountId: 'acct-1', kind: 'Session', iat: now, exp: now + 60 }, 60,
+    );
+    t.is((await provider.Session.findByUid('uid-1'))?.accountId, 'acct-1');
+
+    const code = new provider.AuthorizationCode({
+      accountId: 'acct-1', client, grantId: 'grant-2', gty: 'authorization_code', redirectUri: 'https://rp.example/cb', scope: 'openid',
+    });
+    const codeValue = await code.save();
+    const loaded = await provider.AuthorizationCode.find(codeValue);
+    t.truthy(loaded);
+    await loaded!.consume();
+    const rows = await db.oidcPayload.findMany({ where: { model: 'AuthorizationCode' } });
+    t.is(rows.length, 1);
+    t.truthy(rows[0]?.consumedAt);
+    t.is((await provider.AuthorizationCode.find(codeValue))?.grantId, 'grant-2');
+  });
+}
