@@ -4,7 +4,9 @@
  */
 import type { Program } from './ast.ts';
 import { FUNCTION_SPECS } from './functions/index.ts';
+import { runProgram } from './interpreter.ts';
 import { LanguageError, parse } from './parser.ts';
+import type { ClaimValue } from './targets.ts';
 
 export type { Argument, Call, Literal, Program } from './ast.ts';
 export { print } from './printer.ts';
@@ -37,3 +39,15 @@ export const FUNCTIONS: readonly { readonly name: string; readonly minArgs: numb
     maxArgs: spec.params.length,
     shape: spec.shape,
   }));
+
+/**
+ * Parses and runs program text in one step, for evaluation and data generation: the claim value, or
+ * undefined when the text does not parse, the program drops, or it yields no claim (or another target).
+ */
+export function runProgramText(text: string, value: unknown, target?: string): ClaimValue | undefined {
+  const parsed = parseProgram(text);
+  if (!parsed.ok) return undefined;
+  const result = runProgram(parsed.program, value);
+  if (!('ok' in result) || !result.ok) return undefined;
+  return target === undefined || target === result.claim ? result.value : undefined;
+}

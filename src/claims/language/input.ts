@@ -71,7 +71,8 @@ export function normaliseInput(raw: unknown): Outcome {
   if (!Array.isArray(raw)) {
     const item = toItem(raw);
     if (item !== undefined) return present(item);
-    return absent(typeof raw === 'string' ? 'the attribute value is a placeholder or too long' : 'the attribute value has an unusable shape');
+    if (typeof raw !== 'string') return absent('the attribute value has an unusable shape');
+    return absent(raw.length > MAX_TEXT ? `the attribute value is longer than ${MAX_TEXT} characters` : 'the attribute value is a placeholder');
   }
   if (raw.length > MAX_ITEMS) return absent(`the attribute has more than ${MAX_ITEMS} values`);
   const items: Item[] = [];

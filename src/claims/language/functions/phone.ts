@@ -24,7 +24,9 @@ export function toE164(text: string, region: string): Outcome {
   if (!parsed) {
     return absent(region === '' && !cleaned.startsWith('+') ? 'phone: a national number needs a default region' : 'phone: not a phone number');
   }
-  if (!parsed.isValid()) return absent('phone: not a valid number for its country');
+  // Possible (right length for its country) rather than valid (in an allocated range): range tables age
+  // faster than directories, and refusing a newly allocated number would lose a real one.
+  if (!parsed.isPossible()) return absent('phone: not a possible number for its country');
   const ext = parsed.ext && /^\d{1,10}$/u.test(parsed.ext) ? `;ext=${parsed.ext}` : '';
   return present(`${parsed.number}${ext}`);
 }
