@@ -1,5 +1,6 @@
 import { errors, type Configuration, type Client } from 'oidc-provider';
 import { z } from 'zod';
+import { SCOPES } from './scopes.ts';
 
 /**
  * Warden's own client metadata, set only by administrators (CLI, admin API), never through dynamic
@@ -9,9 +10,16 @@ import { z } from 'zod';
  * - token_exchange_from: client ids whose tokens this client may exchange (RFC 8693 subject tokens).
  * - allowed_resources:   resource indicators (API identifiers, absolute URIs) this client may request
  *                        tokens for; each becomes a resource server issuing JWT access tokens.
+ * - api_scopes:          the API scopes (space-separated) the client may obtain for those resources.
+ *                        oidc-provider only accepts its own scopes in `scope`, so an administrator's
+ *                        `scope` is split on the way in: Warden's scopes stay there, the rest move here.
  */
 export const TOKEN_EXCHANGE_FROM = 'token_exchange_from';
 export const ALLOWED_RESOURCES = 'allowed_resources';
+export const API_SCOPES = 'api_scopes';
+
+const PROVIDER_SCOPES = new Set(SCOPES);
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 const DYNAMIC_REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
 
@@ -34,11 +42,33 @@ const schemas: Record<string, z.ZodType<string[]>> = {
   [ALLOWED_RESOURCES]: resourceList,
 };
 
+/** Moves the non-Warden scopes of an administrator-made client's `scope` into `api_scopes`. */
+function splitApiScopes(metadata: Record<string, unknown>): void {
+  const current = typeof metadata.scope === 'string' ? metadata.scope.split(' ').filter(Boolean) : undefined;
+  const existing = typeof metadata[API_SCOPES] === 'string' ? metadata[API_SCOPES].split(' ').filter(Boolean) : [];
+  const api = new Set([...existing, ...(current ?? []).filter((s) => !PROVIDER_SCOPES.has(s))]);
+  for (const scope of api) {
+    if (!SCOPE_TOKEN.test(scope)) throw new errors.InvalidClientMetadata(`api_scopes contains an invalid scope token`);
+  }
+  if (current !== undefined) {
+    const own = current.filter((s) => PROVIDER_SCOPES.has(s));
+    // Never let the split widen the client: an empty `scope` would mean "any of Warden's scopes".
+    metadata.scope = own.length > 0 ? own.join(' ') : 'openid';
+  }
+  if (api.size > 0) metadata[API_SCOPES] = [...api].join(' ');
+  else delete metadata[API_SCOPES];
+}
+
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
-  properties: [TOKEN_EXCHANGE_FROM, ALLOWED_RESOURCES],
-  validator(ctx, key, value) {
+  properties: [TOKEN_EXCHANGE_FROM, ALLOWED_RESOURCES, API_SCOPES],
+  validator(ctx, key, value, metadata) {
+    const dynamic = ctx !== undefined && DYNAMIC_REGISTRATION_ROUTES.has(ctx.oidc.route);
+    if (key === API_SCOPES && !dynamic) {
+      splitApiScopes(metadata);
+      return;
+    }
     if (value === undefined) return;
-    if (ctx && DYNAMIC_REGISTRATION_ROUTES.has(ctx.oidc.route)) {
+    if (dynamic) {
       throw new errors.InvalidClientMetadata(`${key} can only be set by an administrator`);
     }
     const schema = schemas[key];
@@ -61,4 +91,9 @@ export function tokenExchangeFrom(client: Client): string[] {
 
 export function allowedResources(client: Client): string[] {
   return readList(client, ALLOWED_RESOURCES);
+}
+
+export function apiScopes(client: Client): string[] {
+  const value = client[API_SCOPES];
+  return typeof value === 'string' ? value.split(' ').filter(Boolean) : [];
 }

@@ -1,5 +1,6 @@
-import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Assessment } from './token-exchange/types.ts';
+import { invalidGrant } from './token-exchange/errors.ts';
 
 /** What the risk engine sees when a refresh token is used. */
 export interface RefreshAssessmentContext {
@@ -35,7 +36,7 @@ export function rotateRefreshToken(assess: AssessRefresh | undefined): NonNullab
       });
       if (decision !== 'allow') {
         const why = reasons.length > 0 ? `: ${reasons.join(', ')}` : '';
-        throw new errors.InvalidGrant(
+        throw invalidGrant(
           decision === 'step_up' ? `refresh requires the user to sign in again${why}` : `refresh denied by policy${why}`,
         );
       }

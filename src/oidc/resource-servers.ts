@@ -1,18 +1,10 @@
 import { errors, type Client, type Configuration, type ResourceServer } from 'oidc-provider';
-import { allowedResources } from './client-metadata.ts';
-import { isApiScope } from './scopes.ts';
+import { allowedResources, apiScopes } from './client-metadata.ts';
 import { TTL_SECONDS } from './ttl.ts';
 import { DEFAULT_SIGNING_ALG } from './key-material.ts';
 
 type ResourceIndicatorsFeature = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
 
-/**
- * The API scopes a client may obtain for any of its resources: the API scopes of its registered
- * `scope`. Identity scopes (openid, profile, ...) never go into an API's access token.
- */
-export function apiScopesOf(client: Client): string[] {
-  return (client.scope ?? '').split(' ').filter((s) => s !== '' && isApiScope(s));
-}
 
 /**
  * Resource servers come from each client's `allowed_resources` allow-list (RFC 8707): a client can get
@@ -24,7 +16,8 @@ export function resourceServerFor(client: Client, resourceIndicator: string): Re
     throw new errors.InvalidTarget(`resource ${resourceIndicator} is not allowed for this client`);
   }
   return {
-    scope: apiScopesOf(client).join(' '),
+    // Only the client's API scopes: identity scopes (openid, profile...) never go into an API's token.
+    scope: apiScopes(client).join(' '),
     audience: resourceIndicator,
     accessTokenFormat: 'jwt',
     accessTokenTTL: TTL_SECONDS.ResourceServerAccessToken,

@@ -20,8 +20,3 @@ export const claims: NonNullable<Configuration['claims']> = {
   iss: null,
   sid: null,
 };
-
-/** API scopes are every scope that is neither an identity scope nor offline_access. */
-export function isApiScope(scope: string): boolean {
-  return !IDENTITY_SCOPES.has(scope) && scope !== 'offline_access';
-}

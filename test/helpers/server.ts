@@ -154,9 +154,10 @@ export async function startWarden(options: StartWardenOptions): Promise<StartedW
       const client_id = metadata.client_id ?? `client-${randomUUID()}`;
       const isPublic = metadata.token_endpoint_auth_method === 'none';
       const client_secret = isPublic ? undefined : (metadata.client_secret ?? randomBytes(32).toString('base64url'));
+      const grantTypes = metadata.grant_types ?? ['authorization_code', 'refresh_token'];
       const stored: ClientMetadata = {
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
+        grant_types: grantTypes,
+        response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
         redirect_uris: [],
         ...metadata,
         client_id,

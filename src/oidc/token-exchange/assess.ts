@@ -1,5 +1,5 @@
-import { errors } from 'oidc-provider';
 import type { AssessExchange, ExchangeAssessmentContext } from './types.ts';
+import { invalidGrant } from './errors.ts';
 
 /**
  * Step 8: the risk engine's seam. Without an assessor every exchange that passed the checks is
@@ -11,7 +11,7 @@ export async function assessOrAllow(assess: AssessExchange | undefined, context:
   const { decision, reasons } = await assess(context);
   if (decision === 'allow') return;
   const why = reasons.length > 0 ? `: ${reasons.join(', ')}` : '';
-  throw new errors.InvalidGrant(
+  throw invalidGrant(
     decision === 'step_up' ? `token exchange requires step-up authentication${why}` : `token exchange denied by policy${why}`,
   );
 }

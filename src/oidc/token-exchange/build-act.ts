@@ -1,5 +1,6 @@
-import { errors, type Client } from 'oidc-provider';
+import type { Client } from 'oidc-provider';
 import type { ActClaim, ResolvedToken } from './types.ts';
+import { invalidGrant } from './errors.ts';
 
 /**
  * Step 5: the `act` claim of the new token (RFC 8693 section 4.1). With an actor token, the actor
@@ -12,7 +13,7 @@ import type { ActClaim, ResolvedToken } from './types.ts';
 export function buildActClaim(client: Client, subject: ResolvedToken, actor: ResolvedToken | undefined): ActClaim | undefined {
   if (!actor) return subject.act;
   if (actor.clientId !== client.clientId) {
-    throw new errors.InvalidGrant('actor_token was not issued to the client making this request');
+    throw invalidGrant('actor_token was not issued to the client making this request');
   }
   const current: ActClaim = { sub: actor.accountId ?? actor.clientId, client_id: actor.clientId };
   return subject.act ? { ...current, act: subject.act } : current;

@@ -1,4 +1,4 @@
-import { errors } from 'oidc-provider';
+import { invalidGrant } from './errors.ts';
 
 /** The account behind the subject token must still exist and be enabled (disabling ends its tokens). */
 export async function assertAccountActive(
@@ -6,6 +6,6 @@ export async function assertAccountActive(
   accountId: string,
 ): Promise<void> {
   if (accountActive && !(await accountActive(accountId))) {
-    throw new errors.InvalidGrant('subject_token belongs to an account that is disabled or no longer exists');
+    throw invalidGrant('subject_token belongs to an account that is disabled or no longer exists');
   }
 }

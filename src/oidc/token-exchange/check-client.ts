@@ -1,6 +1,7 @@
-import { errors, type Client } from 'oidc-provider';
+import type { Client } from 'oidc-provider';
 import { tokenExchangeFrom } from '../client-metadata.ts';
 import type { ResolvedToken } from './types.ts';
+import { invalidGrant } from './errors.ts';
 
 /**
  * Step 4: may this client exchange this subject token? Yes when the token was issued to the client
@@ -10,13 +11,13 @@ import type { ResolvedToken } from './types.ts';
 /** Returns the end-user's account id. */
 export function assertClientMayExchange(client: Client, subject: ResolvedToken): string {
   if (subject.accountId === undefined) {
-    throw new errors.InvalidGrant('subject_token does not represent an end-user');
+    throw invalidGrant('subject_token does not represent an end-user');
   }
   const issuedToSelf = subject.clientId === client.clientId;
   const trustedIssuer = tokenExchangeFrom(client).includes(subject.clientId);
   const addressedToClient = subject.audiences.has(client.clientId);
   if (!issuedToSelf && !trustedIssuer && !addressedToClient) {
-    throw new errors.InvalidGrant(
+    throw invalidGrant(
       'subject_token was issued to a client this client may not exchange tokens from (see token_exchange_from)',
     );
   }

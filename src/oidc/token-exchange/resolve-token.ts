@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SIGNING_ALGS } from '../key-material.ts';
 import { IDENTITY_SCOPES } from '../scopes.ts';
 import { TOKEN_TYPE, type ActClaim, type ResolvedToken } from './types.ts';
+import { invalidGrant } from './errors.ts';
 
 /** Which token this is in the request, for error messages ("subject_token is expired"). */
 export type TokenRole = 'subject_token' | 'actor_token';
@@ -34,7 +35,7 @@ const idTokenClaims = z.object({
 });
 
 function invalid(role: TokenRole, why: string): errors.InvalidGrant {
-  return new errors.InvalidGrant(`${role} ${why}`);
+  return invalidGrant(`${role} ${why}`);
 }
 
 function asSet(value: string | string[] | undefined): Set<string> {

@@ -1,0 +1,204 @@
+import test from 'ava';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { storeKinds } from '../helpers/store.ts';
+import { startWarden, type StartedWarden, type TestClient } from '../helpers/server.ts';
+import { client, rpFor, postForm, basicAuth } from './_rp.ts';
+import { issueUserAccessToken } from './_tokens.ts';
+
+const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
+const API = 'https://api.example.test/ledger';
+const BACKEND_API = 'https://backend.example.test/';
+
+interface Setup {
+  w: StartedWarden;
+  frontend: TestClient;
+  backend: TestClient;
+  subjectToken: string;
+  apiSubjectToken: string;
+  accountId: string;
+}
+
+async function setup(kind: (typeof storeKinds)[number]): Promise<Setup> {
+  const w = await startWarden({ kind });
+  const user = await w.createAccount();
+  const frontend = await w.createClient({
+    redirect_uris: ['https://app.example.test/cb'],
+    scope: 'openid profile email ledger:read',
+    allowed_resources: [BACKEND_API],
+  });
+  const backend = await w.createClient({
+    grant_types: [GRANT, 'client_credentials'],
+    scope: 'openid profile email ledger:read ledger:write',
+    token_exchange_from: [frontend.client_id],
+    allowed_resources: [API],
+  });
+  const { token } = await issueUserAccessToken(w, frontend.client_id, user.id, 'openid profile email');
+  // What the frontend would send to the backend's API: a JWT for that API.
+  const apiToken = await issueUserAccessToken(w, frontend.client_id, user.id, 'ledger:read', BACKEND_API);
+  return { w, frontend, backend, subjectToken: token, apiSubjectToken: apiToken.token, accountId: user.id };
+}
+
+async function exchange(w: StartedWarden, c: TestClient, form: Record<string, string>) {
+  const response = await postForm(`${w.issuer}/token`, { grant_type: GRANT, ...form }, basicAuth(c));
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+for (const kind of storeKinds) {
+  test(`token exchange without actor: a down-scoped opaque token for the same user [${kind}]`, async (t) => {
+    const { w, backend, subjectToken, accountId } = await setup(kind);
+    t.teardown(() => w.stop());
+    const rp = await rpFor(w, backend);
+    const tokens = await client.genericGrantRequest(rp, GRANT, {
+      subject_token: subjectToken,
+      subject_token_type: ACCESS_TOKEN,
+      scope: 'openid email',
+    });
+    t.is(tokens.issued_token_type, ACCESS_TOKEN);
+    t.is(tokens.scope, 'openid email');
+    const info = await client.tokenIntrospection(rp, tokens.access_token);
+    t.true(info.active);
+    t.is(info.sub, accountId);
+    t.is(info.client_id, backend.client_id);
+    t.is(info.act, undefined);
+    const userinfo = await client.fetchUserInfo(rp, tokens.access_token, accountId);
+    t.is(typeof userinfo.email, 'string');
+  });
+
+  test(`token exchange with actor and resource: a JWT for the API with an act claim, nested on a second hop [${kind}]`, async (t) => {
+    const { w, backend, apiSubjectToken, accountId } = await setup(kind);
+    t.teardown(() => w.stop());
+    const backendRp = await rpFor(w, backend);
+    const actorToken = (await client.clientCredentialsGrant(backendRp)).access_token;
+
+    const first = await client.genericGrantRequest(backendRp, GRANT, {
+      subject_token: apiSubjectToken,
+      subject_token_type: ACCESS_TOKEN,
+      actor_token: actorToken,
+      actor_token_type: ACCESS_TOKEN,
+      resource: API,
+      scope: 'ledger:read',
+    });
+    const jwks = createRemoteJWKSet(new URL(`${w.issuer}/jwks`));
+    const { payload } = await jwtVerify(first.access_token, jwks, { issuer: w.issuer, audience: API, typ: 'at+jwt' });
+    t.is(payload.sub, accountId);
+    t.is(payload.scope, 'ledger:read');
+    t.deepEqual(payload.act, { sub: backend.client_id, client_id: backend.client_id });
+
+    // A second service, trusted to exchange the backend's tokens, acts in turn: the chain nests.
+    const reporting = await w.createClient({
+      grant_types: [GRANT, 'client_credentials'],
+      scope: 'openid ledger:read',
+      token_exchange_from: [backend.client_id],
+      allowed_resources: [API],
+    });
+    const reportingRp = await rpFor(w, reporting);
+    const reportingActor = (await client.clientCredentialsGrant(reportingRp)).access_token;
+    const second = await client.genericGrantRequest(reportingRp, GRANT, {
+      subject_token: first.access_token,
+      subject_token_type: ACCESS_TOKEN,
+      actor_token: reportingActor,
+      actor_token_type: ACCESS_TOKEN,
+      resource: API,
+    });
+    const nested = await jwtVerify(second.access_token, jwks, { issuer: w.issuer, audience: API });
+    t.deepEqual(nested.payload.act, {
+      sub: reporting.client_id,
+      client_id: reporting.client_id,
+      act: { sub: backend.client_id, client_id: backend.client_id },
+    });
+    t.is(nested.payload.scope, 'ledger:read');
+  });
+
+  test(`token exchange refuses over-scoping, wrong audience, unknown tokens and untrusted clients [${kind}]`, async (t) => {
+    const { w, frontend, backend, subjectToken } = await setup(kind);
+    t.teardown(() => w.stop());
+    const base = { subject_token: subjectToken, subject_token_type: ACCESS_TOKEN };
+
+    const overScoped = await exchange(w, backend, { ...base, scope: 'openid phone' });
+    t.is(overScoped.status, 400);
+    t.is(overScoped.body.error, 'invalid_scope');
+
+    const wrongAudience = await exchange(w, backend, { ...base, audience: 'https://other.example.test/' });
+    t.is(wrongAudience.body.error, 'invalid_target');
+
+    const twoTargets = await exchange(w, backend, { ...base, resource: API, audience: 'https://other.example.test/' });
+    t.is(twoTargets.body.error, 'invalid_target');
+
+    const unknown = await exchange(w, backend, { subject_token: 'not-a-token-we-issued', subject_token_type: ACCESS_TOKEN });
+    t.is(unknown.body.error, 'invalid_grant');
+
+    const forged = await exchange(w, backend, {
+      subject_token: 'eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJ4In0.',
+      subject_token_type: ACCESS_TOKEN,
+    });
+    t.is(forged.body.error, 'invalid_grant', 'alg none is never accepted');
+
+    const missingType = await exchange(w, backend, { subject_token: subjectToken });
+    t.is(missingType.body.error, 'invalid_request');
+
+    const badType = await exchange(w, backend, { subject_token: subjectToken, subject_token_type: 'urn:example:saml' });
+    t.is(badType.body.error, 'invalid_request');
+
+    const actorWithoutType = await exchange(w, backend, { ...base, actor_token: subjectToken });
+    t.is(actorWithoutType.body.error, 'invalid_request');
+
+    // A client with the grant but without the frontend in token_exchange_from.
+    const stranger = await w.createClient({ grant_types: [GRANT], scope: 'openid email' });
+    const notAllowed = await exchange(w, stranger, base);
+    t.is(notAllowed.body.error, 'invalid_grant');
+
+    // The frontend may not use the grant at all (not registered for it).
+    const noGrant = await exchange(w, frontend, base);
+    t.is(noGrant.status, 400);
+    t.is(noGrant.body.access_token, undefined);
+
+    // Up-scoping into an API scope the subject token never had.
+    const apiUpScope = await exchange(w, backend, { ...base, resource: API, scope: 'ledger:write' });
+    t.is(apiUpScope.body.error, 'invalid_scope');
+
+    // An actor token issued to somebody else cannot be used to claim that party acts.
+    const strangerActor = await w.createClient({ grant_types: ['client_credentials'] });
+    const foreignActor = (await client.clientCredentialsGrant(await rpFor(w, strangerActor))).access_token;
+    const spoofed = await exchange(w, backend, { ...base, actor_token: foreignActor, actor_token_type: ACCESS_TOKEN });
+    t.is(spoofed.body.error, 'invalid_grant');
+  });
+
+  test(`token exchange: a revoked subject token or a disabled account is refused [${kind}]`, async (t) => {
+    const { w, frontend, backend, subjectToken, accountId } = await setup(kind);
+    t.teardown(() => w.stop());
+    await client.tokenRevocation(await rpFor(w, frontend), subjectToken);
+    const revoked = await exchange(w, backend, { subject_token: subjectToken, subject_token_type: ACCESS_TOKEN });
+    t.is(revoked.body.error, 'invalid_grant');
+
+    const fresh = await issueUserAccessToken(w, frontend.client_id, accountId, 'openid email');
+    await w.warden.accounts.disable(accountId);
+    const disabled = await exchange(w, backend, { subject_token: fresh.token, subject_token_type: ACCESS_TOKEN });
+    t.is(disabled.body.error, 'invalid_grant');
+  });
+
+  test(`token exchange: an ID token can only yield identity scopes, and an access token is not an ID token [${kind}]`, async (t) => {
+    const { w, backend, subjectToken } = await setup(kind);
+    t.teardown(() => w.stop());
+    const wrongType = await exchange(w, backend, { subject_token: subjectToken, subject_token_type: ID_TOKEN });
+    t.is(wrongType.body.error, 'invalid_grant');
+  });
+
+  test(`token exchange: the risk seam can deny or ask for step-up [${kind}]`, async (t) => {
+    const w = await startWarden({
+      kind,
+      wardenOptions: { assessExchange: async (ctx) => (ctx.scopes.includes('email') ? { decision: 'step_up', reasons: ['new_device'] } : { decision: 'deny', reasons: ['impossible_travel'] }) },
+    });
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const frontend = await w.createClient({ redirect_uris: ['https://app.example.test/cb'] });
+    const backend = await w.createClient({ grant_types: [GRANT], token_exchange_from: [frontend.client_id] });
+    const { token } = await issueUserAccessToken(w, frontend.client_id, user.id, 'openid email');
+    const stepUp = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, scope: 'email' });
+    t.is(stepUp.body.error, 'invalid_grant');
+    t.regex(String(stepUp.body.error_description), /step-up.*new_device/);
+    const denied = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, scope: 'openid' });
+    t.regex(String(denied.body.error_description), /denied.*impossible_travel/);
+  });
+}
