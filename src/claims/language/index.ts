@@ -16,6 +16,7 @@ export { TARGETS, TARGET_NAMES, TARGET_KINDS, FORBIDDEN_TARGETS, isTargetName, c
 export type { AddressClaim, ClaimValue, TargetKind, TargetName } from './targets.ts';
 export { buildGrammar, grammarJson, GRAMMAR_VERSION, type Grammar, type GrammarFunction, type GrammarParam, type GrammarTarget } from './grammar.ts';
 export { isPlaceholder } from './input.ts';
+export { warmUpLanguage } from './warm-up.ts';
 
 export type ParseResult =
   | { readonly ok: true; readonly program: Program }

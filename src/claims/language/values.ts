@@ -41,9 +41,3 @@ export function itemText(item: Item): string {
   if (typeof item === 'boolean') return item ? 'true' : 'false';
   return item.formatted;
 }
-
-export function describeKind(value: Value): string {
-  if (isList(value)) return 'a list';
-  if (isAddress(value)) return 'an address';
-  return `a ${typeof value}`;
-}

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { checkTarget, parseProgram, runProgram } from '../../../src/claims/language/index.ts';
+import { checkTarget, parseProgram, runProgram, warmUpLanguage } from '../../../src/claims/language/index.ts';
 import { reasonOf, run, valueOf } from './helpers.ts';
 
 test('drop yields no claim and no reason', (t) => {
@@ -55,4 +55,9 @@ test('the interpreter never throws, even on hostile input', (t) => {
   const circular: unknown[] = [];
   circular.push(circular);
   t.notThrows(() => runProgram(parsed.program, circular));
+});
+
+test('warming up builds the lazy name tables without side effects on results', (t) => {
+  t.notThrows(() => warmUpLanguage());
+  t.is(valueOf('address.country := v | country', 'Allemagne'), 'DE');
 });

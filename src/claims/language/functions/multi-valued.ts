@@ -1,7 +1,7 @@
 import { absent, firstItem, isList, itemText, present } from '../values.ts';
 import type { Item, Outcome, Value } from '../values.ts';
 import { SPLIT_SEPARATORS } from './text.ts';
-import { intArg, stringArg, type ArgValue, type FunctionSpec, type ItemRunner } from './types.ts';
+import { intArg, stringArg, type ArgValue, type FunctionSpec } from './types.ts';
 
 const JOINERS = [' ', ', ', ',', ';', '\n', '-', '_'] as const;
 
@@ -26,7 +26,7 @@ function runEach(value: Value, args: readonly ArgValue[]): Outcome {
   const out: Item[] = [];
   const reasons = new Set<string>();
   for (const item of asList(value)) {
-    const result = (runner as ItemRunner)(item);
+    const result = runner(item);
     if (!result.ok) {
       reasons.add(result.reason);
       continue;
