@@ -1,0 +1,34 @@
+import type { CliContext } from '../context.ts';
+import { userCommands } from './user.ts';
+import { clientCommands } from './client.ts';
+import { keysCommands } from './keys.ts';
+import { auditCommands } from './audit.ts';
+import { migrateCommand } from './migrate.ts';
+import { riskCommands } from './risk.ts';
+
+export type Handler = (argv: string[], ctx: CliContext) => Promise<void>;
+
+/** A command group: either subcommands (`warden keys rotate`) or a single action (`warden migrate`). */
+export interface CommandEntry {
+  summary: string;
+  actions?: Record<string, Handler>;
+  run?: Handler;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  user: { summary: 'user add --email E [--name N] [--admin] --password-stdin', actions: userCommands },
+  client: {
+    summary:
+      'client add --name N [--redirect-uri U ...] [--grant-type G ...] [--public] [--scope "s1 s2"] [--post-logout-redirect-uri U] [--token-exchange-from CLIENT_ID ...] | client list',
+    actions: clientCommands,
+  },
+  keys: { summary: 'keys list | keys rotate', actions: keysCommands },
+  audit: { summary: 'audit verify', actions: auditCommands },
+  migrate: { summary: 'migrate', run: migrateCommand },
+  risk: { summary: 'risk events [--account EMAIL] [--kind K] [--limit N]', actions: riskCommands },
+};
+
+export function usageText(): string {
+  const lines = Object.values(commands).map((c) => `  warden ${c.summary}`);
+  return ['usage:', ...lines, '', 'Every command takes --json for machine-readable output.'].join('\n');
+}
