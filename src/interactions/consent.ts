@@ -6,7 +6,7 @@ import { allClaims } from '../accounts/account-service.ts';
 import { CLAIM_LABELS, claimNamesForScope, SCOPE_DESCRIPTIONS } from '../accounts/claims.ts';
 import { csrfToken } from './csrf.ts';
 import type { Interaction, ResolvedDeps } from './deps.ts';
-import { describeClient, interactionPath, seeOther, sendPage } from './page-helpers.ts';
+import { clientIdOf, describeClient, interactionPath, seeOther, sendPage } from './page-helpers.ts';
 
 // oidc-provider's consent prompt details (its own output, still checked: it is typed as unknown).
 const consentDetailsSchema = z.object({
@@ -43,7 +43,7 @@ export async function showConsentPage(ctx: Context, deps: ResolvedDeps, interact
   const { uid } = interaction;
   const details = consentDetails(interaction);
   const account = await deps.accounts.findById(requireAccountId(interaction));
-  const client = await describeClient(deps, interaction.params['client_id']);
+  const client = await describeClient(deps, clientIdOf(interaction));
 
   const claimValues = account ? allClaims(account) : {};
   const claimNames = [...new Set([...claimNamesForScope(details.missingOIDCScope.join(' ')), ...details.missingOIDCClaims])];
@@ -53,7 +53,7 @@ export async function showConsentPage(ctx: Context, deps: ResolvedDeps, interact
 
   sendPage(ctx, 'consent', {
     title: `Allow ${client?.name ?? 'this application'}?`,
-    clientName: client?.name ?? String(interaction.params['client_id']),
+    clientName: client?.name ?? clientIdOf(interaction) ?? '',
     clientLinks: client?.links ?? [],
     accountEmail: account?.email,
     scopes: details.missingOIDCScope.map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
@@ -66,7 +66,7 @@ export async function showConsentPage(ctx: Context, deps: ResolvedDeps, interact
 
 export async function handleConsent(ctx: Context, deps: ResolvedDeps, interaction: Interaction): Promise<void> {
   const accountId = requireAccountId(interaction);
-  const clientId = String(interaction.params['client_id']);
+  const clientId = clientIdOf(interaction) ?? '';
   const details = consentDetails(interaction);
   const { Grant } = deps.provider;
 
@@ -108,7 +108,7 @@ export async function handleAbort(ctx: Context, deps: ResolvedDeps, interaction:
     kind: interaction.prompt.name === 'consent' ? 'consent.denied' : 'interaction.aborted',
     actor: accountId,
     subject: accountId,
-    data: { clientId: interaction.params['client_id'], prompt: interaction.prompt.name },
+    data: { clientId: clientIdOf(interaction), prompt: interaction.prompt.name },
   });
   const returnTo = await deps.provider.interactionResult(
     ctx.req,

@@ -3,18 +3,14 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountRecord, AccountService } from '../accounts/account-service.ts';
+import type { AuditEntry } from '../audit/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import type { LoginThrottle } from './throttle.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-export interface AuditEntry {
-  kind: string;
-  actor?: string | undefined;
-  subject?: string | undefined;
-  data: Record<string, unknown>;
-}
+export type { AuditEntry };
 
 export type AuditSink = (entry: AuditEntry) => Promise<unknown>;
 

@@ -10,6 +10,7 @@ import { csrfToken } from './csrf.ts';
 import type { Interaction, ResolvedDeps } from './deps.ts';
 import {
   clientAddress,
+  clientIdOf,
   describeClient,
   FLASH_MESSAGES,
   interactionPath,
@@ -41,7 +42,7 @@ export async function showLoginPage(
 ): Promise<void> {
   const { uid } = interaction;
   const flash = takeFlash(ctx, uid);
-  const client = await describeClient(deps, interaction.params['client_id']);
+  const client = await describeClient(deps, clientIdOf(interaction));
   const loginHint = typeof interaction.params['login_hint'] === 'string' ? interaction.params['login_hint'] : '';
   const upstreams = deps.upstreams ? await deps.upstreams() : [];
   sendPage(
@@ -84,7 +85,7 @@ export async function completeLogin(
     kind: 'login.succeeded',
     actor: account.id,
     subject: account.id,
-    data: { clientId: interaction.params['client_id'], address: clientAddress(ctx), amr: [...amr] },
+    data: { clientId: clientIdOf(interaction), address: clientAddress(ctx), amr: [...amr] },
   });
   const returnTo = await deps.provider.interactionResult(
     ctx.req,
@@ -102,7 +103,7 @@ async function failLogin(ctx: Context, deps: ResolvedDeps, interaction: Interact
   await deps.audit({
     kind: 'login.failed',
     subject: account?.id,
-    data: { login, address, clientId: interaction.params['client_id'], reason: 'credentials' },
+    data: { login, address, clientId: clientIdOf(interaction), reason: 'credentials' },
   });
   await deps.onFailedLogin?.({ ctx, interaction, login, accountId: account?.id, address });
   setFlash(ctx, interaction.uid, { error: 'credentials', login });

@@ -16,6 +16,12 @@ export async function loadInteraction(ctx: Context, deps: ResolvedDeps, uid: str
   return interaction;
 }
 
+/** The client the interaction is for (oidc-provider validated it before creating the interaction). */
+export function clientIdOf(interaction: Interaction): string | undefined {
+  const clientId = interaction.params['client_id'];
+  return typeof clientId === 'string' ? clientId : undefined;
+}
+
 export function sendPage(ctx: Context, view: ViewName, data: PageData, status = 200): void {
   setPageHeaders(ctx);
   ctx.status = status;

@@ -1,0 +1,256 @@
+// The hosted pages over real HTTP, with openid-client as the relying party, on both stores.
+import test from 'ava';
+import * as oidc from 'openid-client';
+import { providerPages, renderErrorPage } from '../../src/interactions/index.ts';
+import { startWarden, type StartedWarden } from '../helpers/server.ts';
+import { storeKinds } from '../helpers/store.ts';
+import { BrowserSession, formAction, formToken, type PageResponse } from './browser-session.ts';
+import { openLoginPage, REDIRECT_URI, relyingParty, signIn, submitConsent, submitLogin } from './relying-party.ts';
+
+function start(kind: (typeof storeKinds)[number], env: Record<string, string> = {}): Promise<StartedWarden> {
+  return startWarden({ kind, env, wardenOptions: { renderError: renderErrorPage, pages: providerPages } });
+}
+
+function assertPageHeaders(t: import('ava').ExecutionContext, page: PageResponse): void {
+  const csp = page.headers.get('content-security-policy') ?? '';
+  t.regex(csp, /frame-ancestors 'none'/);
+  t.regex(csp, /default-src 'none'/);
+  t.notRegex(csp, /unsafe-inline/);
+  t.is(page.headers.get('x-frame-options'), 'DENY');
+  t.is(page.headers.get('referrer-policy'), 'no-referrer');
+  t.is(page.headers.get('x-content-type-options'), 'nosniff');
+  t.regex(page.headers.get('cache-control') ?? '', /no-store/);
+  t.is(page.headers.get('access-control-allow-origin'), null);
+}
+
+// No scripts and nothing loaded from anywhere: only same-page forms and links.
+function assertSelfContained(t: import('ava').ExecutionContext, html: string): void {
+  t.notRegex(html, /<script/i);
+  t.notRegex(html, /<(link|img|iframe)[^>]+(src|href)="https?:/i);
+  t.notRegex(html, /@import/);
+}
+
+for (const kind of storeKinds) {
+  test(`login -> consent -> code -> tokens through the hosted pages [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount({ name: 'Ada Lovelace' });
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const { url, verifier, state } = await rp.authorizationUrl();
+
+    const loginPage = await openLoginPage(browser, url);
+    t.is(loginPage.status, 200);
+    assertPageHeaders(t, loginPage);
+    assertSelfContained(t, loginPage.body);
+    t.regex(loginPage.body, /<label for="login">/);
+    t.regex(loginPage.body, /<input id="login" name="login"/);
+    t.regex(loginPage.body, /<label for="password">/);
+    t.regex(loginPage.body, /<input id="password" name="password" type="password"/);
+    t.regex(loginPage.body, /<button type="submit">Sign in<\/button>/);
+    t.regex(loginPage.body, /Acme Notes/);
+    t.regex(loginPage.body, /name="viewport"/);
+
+    const loggedIn = await submitLogin(browser, loginPage, account.email.toUpperCase(), account.password);
+    t.is(loggedIn.status, 303);
+    const consentPage = await browser.follow(loggedIn);
+    t.is(consentPage.status, 200);
+    assertPageHeaders(t, consentPage);
+    assertSelfContained(t, consentPage.body);
+    t.regex(consentPage.body, /Allow Acme Notes\?/);
+    t.regex(consentPage.body, /<code>email<\/code>/);
+    t.regex(consentPage.body, /<code>profile<\/code>/);
+    t.true(consentPage.body.includes(account.email));
+    t.regex(consentPage.body, /Ada Lovelace/);
+
+    const consented = await submitConsent(browser, consentPage);
+    t.is(consented.status, 303);
+    const callback = await browser.follow(consented);
+    t.true(callback.location?.startsWith(REDIRECT_URI));
+
+    const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(callback.location ?? ''), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    const claims = tokens.claims();
+    t.is(claims?.sub, account.id);
+    const userinfo = await oidc.fetchUserInfo(rp.config, tokens.access_token, account.id);
+    t.is(userinfo.email, account.email);
+    t.is(userinfo.name, 'Ada Lovelace');
+
+    const audit = await warden.db.auditEvent.findMany({ where: { subject: account.id }, orderBy: { seq: 'asc' } });
+    t.deepEqual(
+      audit.map((event) => event.kind).filter((kind) => kind.startsWith('login') || kind.startsWith('consent')),
+      ['login.succeeded', 'consent.granted'],
+    );
+
+    // A second authorization in the same browser reuses the session and the grant: no pages at all.
+    const again = await rp.authorizationUrl();
+    const silent = await browser.follow(await browser.get(again.url.href));
+    t.true(silent.location?.startsWith(REDIRECT_URI));
+  });
+
+  test(`wrong password and unknown account get the same answer [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+
+    async function attempt(login: string, password: string) {
+      const browser = new BrowserSession(warden.url);
+      const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+      const response = await submitLogin(browser, loginPage, login, password);
+      const page = await browser.follow(response);
+      return { response, page, uid: new URL(loginPage.url).pathname };
+    }
+    const wrong = await attempt(account.email, 'not the right password at all');
+    const unknown = await attempt('nobody-here@example.test', 'not the right password at all');
+    for (const result of [wrong, unknown]) {
+      t.is(result.response.status, 303);
+      t.is(result.response.location, result.uid);
+      t.is(result.page.status, 200);
+      t.regex(result.page.body, /The email address or password is not right/);
+    }
+    const failures = await warden.db.auditEvent.findMany({ where: { kind: 'login.failed' } });
+    t.is(failures.length, 2);
+    t.is(failures.find((event) => event.subject !== null)?.subject, account.id);
+  });
+
+  test(`forms without the right CSRF token are refused and change nothing [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const action = formAction(loginPage.body, 'login');
+
+    const missing = await browser.post(action, { login: account.email, password: account.password });
+    t.is(missing.status, 403);
+    assertPageHeaders(t, missing);
+    t.regex(missing.body, /security token/);
+
+    const wrong = await browser.post(action, { csrf: 'A'.repeat(43), login: account.email, password: account.password });
+    t.is(wrong.status, 403);
+
+    // A valid token for another interaction does not carry over.
+    const other = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const crossed = await browser.post(action, { csrf: formToken(other.body), login: account.email, password: account.password });
+    t.is(crossed.status, 403);
+
+    // A different browser (no cookie) with a token copied from this one.
+    const stranger = new BrowserSession(warden.url);
+    const stolen = await stranger.post(action, { csrf: formToken(loginPage.body), login: account.email, password: account.password });
+    t.true(stolen.status === 403 || stolen.status === 400);
+
+    t.is(await warden.db.auditEvent.count({ where: { kind: { startsWith: 'login.' } } }), 0);
+    // The real form still works afterwards.
+    const ok = await submitLogin(browser, loginPage, account.email, account.password);
+    t.is(ok.status, 303);
+  });
+
+  test(`an unknown or expired interaction gets a readable error page [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const browser = new BrowserSession(warden.url);
+    const page = await browser.get('/interaction/no-such-interaction');
+    t.is(page.status, 400);
+    assertPageHeaders(t, page);
+    assertSelfContained(t, page.body);
+    t.regex(page.body, /This page has expired/);
+    t.notRegex(page.body, /at .*\.ts:\d+/);
+    const posted = await browser.post('/interaction/no-such-interaction/login', { login: 'a', password: 'b' });
+    t.is(posted.status, 400);
+  });
+
+  test(`an unregistered redirect_uri gets an error page, never a redirect [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const rp = await relyingParty(warden);
+    const { url } = await rp.authorizationUrl({ redirect_uri: 'https://evil.example/callback' });
+    const page = await new BrowserSession(warden.url).get(url.href);
+    t.is(page.status, 400);
+    t.is(page.location, undefined);
+    assertPageHeaders(t, page);
+    t.regex(page.body, /Unexpected return address/);
+  });
+
+  test(`cancel and deny return access_denied to the client with 303 [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const cancelled = await browser.post(formAction(loginPage.body, 'abort'), { csrf: formToken(loginPage.body) });
+    t.is(cancelled.status, 303);
+    const back = await browser.follow(cancelled);
+    t.regex(back.location ?? '', /error=access_denied/);
+
+    const second = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const consentPage = await browser.follow(await submitLogin(browser, second, account.email, account.password));
+    const denied = await browser.post(formAction(consentPage.body, 'abort'), { csrf: formToken(consentPage.body) });
+    t.is(denied.status, 303);
+    t.regex((await browser.follow(denied)).location ?? '', /error=access_denied/);
+    t.is(await warden.db.auditEvent.count({ where: { kind: 'consent.denied', subject: account.id } }), 1);
+  });
+
+  test(`repeated failures from one address get a 429 page with Retry-After [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const statuses: number[] = [];
+    let last: PageResponse | undefined;
+    for (let i = 0; i < 5; i += 1) {
+      last = await submitLogin(browser, loginPage, account.email, `wrong password number ${i}`);
+      statuses.push(last.status);
+    }
+    t.deepEqual(statuses, [303, 303, 303, 429, 429]);
+    t.truthy(last?.headers.get('retry-after'));
+    t.regex(last?.body ?? '', /Too many sign-in attempts/);
+    t.regex(last?.body ?? '', /<button type="submit">Sign in<\/button>/);
+    if (last) assertPageHeaders(t, last);
+  });
+
+  test(`a password change ends the browser session [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const { browser } = await signIn(warden, rp, account);
+
+    await warden.warden.accounts.changePassword(account.id, 'an entirely new passphrase 9');
+    const again = await rp.authorizationUrl();
+    const landed = await browser.follow(await browser.get(again.url.href));
+    t.is(landed.status, 200);
+    t.regex(landed.body, /name="password"/);
+
+    // prompt=none cannot ride the old session either.
+    const silent = await rp.authorizationUrl({ prompt: 'none' });
+    const answer = await browser.follow(await browser.get(silent.url.href));
+    t.regex(answer.location ?? '', /error=login_required/);
+  });
+
+  test(`a new login gets a new session cookie [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    await signIn(warden, rp, account, browser);
+    const before = await warden.db.oidcPayload.findMany({ where: { model: 'Session' }, select: { id: true } });
+    const forced = await rp.authorizationUrl({ prompt: 'login' });
+    const loginPage = await openLoginPage(browser, forced.url);
+    const done = await browser.follow(await submitLogin(browser, loginPage, account.email, account.password));
+    t.true(done.location?.startsWith(REDIRECT_URI));
+    const after = await warden.db.oidcPayload.findMany({ where: { model: 'Session' }, select: { id: true } });
+    t.is(after.length, 1);
+    t.notDeepEqual(
+      after.map((row) => row.id),
+      before.map((row) => row.id),
+    );
+  });
+}
