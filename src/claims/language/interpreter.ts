@@ -7,7 +7,7 @@ import { FUNCTIONS_BY_NAME } from './functions/index.ts';
 import type { ArgValue, ItemRunner } from './functions/types.ts';
 import { normaliseInput } from './input.ts';
 import { checkTarget, type ClaimValue } from './targets.ts';
-import type { TargetName } from './target-names.ts';
+import { isTargetName, type TargetName } from './target-names.ts';
 import { absent, firstItem, type Item, type Outcome, type Value } from './values.ts';
 
 export type RunResult =
@@ -59,6 +59,9 @@ export function runPipeline(pipeline: readonly Call[], start: Value): Outcome {
 
 export function runProgram(program: Program, rawValue: unknown): RunResult {
   if (program.kind === 'drop') return { drop: true };
+  // Trees normally come from the parser, which already refuses these; a tree built elsewhere (or
+  // deserialised) must not be a way around the rule that nothing is ever mapped into sub.
+  if (!isTargetName(program.target)) return { ok: false, reason: `"${String(program.target)}" is not a mapping target` };
   try {
     const input = normaliseInput(rawValue);
     if (!input.ok) return { ok: false, reason: input.reason };

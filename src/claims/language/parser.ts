@@ -84,6 +84,7 @@ class Parser {
     if (nameToken.kind !== 'ident') this.fail(nameToken, `expected a function name, found ${describe(nameToken)}`);
     const name = nameToken.text;
     const spec = FUNCTIONS_BY_NAME.get(name);
+    if (name === 'drop') this.fail(nameToken, '"drop" is a whole program, not a function: write just "drop"');
     if (!spec) this.fail(nameToken, `unknown function "${name}"${didYouMean(name, FUNCTIONS_BY_NAME.keys())}`);
     if (insideEach && spec.shape !== 'item') {
       this.fail(nameToken, `"${name}" works on a whole list and cannot be used inside each(...)`);

@@ -98,6 +98,7 @@ test('structural errors say what was expected', (t) => {
   t.is(parseError('email := x'), '1:10: expected "v" (the attribute value) after ":=", found a name x');
   t.is(parseError('email := v |'), '1:13: expected a function name, found the end of the program');
   t.is(parseError('email := v email'), '1:12: expected "|" or the end of the program, found a name email');
+  t.is(parseError('email := v | drop'), '1:14: "drop" is a whole program, not a function: write just "drop"');
   t.is(parseError('drop | trim'), '1:6: expected the end of the program after "drop", found "|"');
   t.is(parseError('groups := v | split(","'), '1:24: expected "," or ")" in the arguments of "split", found the end of the program');
   t.is(parseError('groups := v | split(",)'), '1:21: unterminated string literal');

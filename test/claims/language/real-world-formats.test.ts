@@ -63,6 +63,9 @@ test('dates: GeneralizedTime, national orders, written months, epochs', (t) => {
   t.is(date('198504150000+0200'), '1985-04-15');
   t.is(date('1985-04-15'), '1985-04-15');
   t.is(date('1985-04-15T00:00:00Z'), '1985-04-15');
+  t.is(date('1985-04-15T23:30:00-05:00'), '1985-04-15', 'a birthdate is the day as written, not shifted to UTC');
+  t.is(date('1985-04-15Z'), '1985-04-15', 'xs:date with a zone, as SAML sends it');
+  t.is(date('April 15th, 1985'), '1985-04-15');
   t.is(date('19850415'), '1985-04-15');
   t.is(date(19850415), '1985-04-15');
   t.is(date('15.04.1985'), '1985-04-15');
@@ -239,6 +242,35 @@ test('postal addresses: SAML/LDAP $ form, multi-line, comma form, objects', (t) 
     postal_code: '1015 CJ',
     country: 'Netherlands',
   });
+  t.deepEqual(valueOf('address := v | address', '10 Downing Street, London, SW1A 2AA, UK'), {
+    formatted: '10 Downing Street, London, SW1A 2AA, UK',
+    street_address: '10 Downing Street',
+    locality: 'London',
+    postal_code: 'SW1A 2AA',
+    country: 'UK',
+  });
+  t.deepEqual(valueOf('address := v | address', 'Level 5, 1 Martin Place$Sydney NSW 2000$Australia'), {
+    formatted: 'Level 5, 1 Martin Place\nSydney NSW 2000\nAustralia',
+    street_address: 'Level 5, 1 Martin Place',
+    locality: 'Sydney',
+    region: 'NSW',
+    postal_code: '2000',
+    country: 'Australia',
+  });
+  t.deepEqual(valueOf('address := v | address', '1600 Pennsylvania Ave NW\nWashington, DC 20500-0003'), {
+    formatted: '1600 Pennsylvania Ave NW\nWashington, DC 20500-0003',
+    street_address: '1600 Pennsylvania Ave NW',
+    locality: 'Washington',
+    region: 'DC',
+    postal_code: '20500-0003',
+  });
+  t.deepEqual(valueOf('address := v | address', 'Av. Paulista, 1578\n01310-200 São Paulo\nBrasil'), {
+    formatted: 'Av. Paulista, 1578\n01310-200 São Paulo\nBrasil',
+    street_address: 'Av. Paulista, 1578',
+    locality: 'São Paulo',
+    postal_code: '01310-200',
+    country: 'Brasil',
+  });
   t.deepEqual(valueOf('address := v | address', 'Somewhere over the rainbow'), { formatted: 'Somewhere over the rainbow' }, 'unknown layout: formatted only');
   t.deepEqual(valueOf('address := v | address', { street_address: '1 Main St', locality: 'Springfield', country: 'US' }), {
     street_address: '1 Main St',
@@ -248,6 +280,16 @@ test('postal addresses: SAML/LDAP $ form, multi-line, comma form, objects', (t) 
   });
   t.is(valueOf('address.postal_code := v', 75001), '75001');
   t.is(valueOf('address.street_address := v | address', '1 Main St$Springfield, IL 62701'), undefined, 'an object is not a street');
+});
+
+test('OIDC upstream profiles: Cognito strings, Auth0 timestamps, Okta locales, AD proxyAddresses', (t) => {
+  t.is(valueOf('email_verified := v | bool', 'true'), true);
+  t.is(valueOf('updated_at := v | epoch', '2024-01-01T00:00:00.000Z'), 1_704_067_200);
+  t.is(valueOf('locale := v | locale', 'en_US'), 'en-US');
+  t.is(valueOf('zoneinfo := v | zoneinfo', 'America/Los_Angeles'), 'America/Los_Angeles');
+  const proxyAddresses = ['smtp:jd@contoso.com', 'SMTP:John.Doe@contoso.com', 'X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=jdoe'];
+  t.is(valueOf('email := v | nth(1) | strip_known_prefix | email', proxyAddresses), 'john.doe@contoso.com');
+  t.deepEqual(valueOf('groups := v | each(email)', proxyAddresses), ['jd@contoso.com', 'john.doe@contoso.com']);
 });
 
 test('booleans from strings and numbers', (t) => {

@@ -46,6 +46,13 @@ test('accepted forms of the checked targets', (t) => {
   t.false(checkTarget('address', { formatted: '' }).ok);
 });
 
+test('a tree built outside the parser still cannot target sub', (t) => {
+  const forged = JSON.parse('{"kind":"map","target":"sub","pipeline":[]}') as Parameters<typeof runProgram>[0];
+  t.deepEqual(runProgram(forged, 'attacker'), { ok: false, reason: '"sub" is not a mapping target' });
+  const unknown = JSON.parse('{"kind":"map","target":"email","pipeline":[{"name":"eval","args":[]}]}') as Parameters<typeof runProgram>[0];
+  t.deepEqual(runProgram(unknown, 'a@example.com'), { ok: false, reason: 'unknown function "eval"' });
+});
+
 test('the interpreter never throws, even on hostile input', (t) => {
   const parsed = parseProgram('address := v | address');
   if (!parsed.ok) return t.fail();

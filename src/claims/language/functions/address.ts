@@ -12,10 +12,11 @@ interface Locality {
   readonly postal_code?: string;
 }
 
-const NORTH_AMERICAN_POSTAL = String.raw`\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d`;
-const CITY_STATE_ZIP = new RegExp(String.raw`^(.+?),?\s+([A-Z]{2})\s+(${NORTH_AMERICAN_POSTAL})$`, 'u');
-const STATE_ZIP = new RegExp(String.raw`^([A-Z]{2})\s+(${NORTH_AMERICAN_POSTAL})$`, 'u');
-const POSTAL_CITY = /^(?:[A-Z]{1,2}-)?(\d{4} ?[A-Z]{2}(?=\s)|\d{4,5}|\d{3} \d{2}|\d{2}-\d{3})\s+(\p{L}.*)$/u;
+/** US ZIP, Canadian and Australian postcodes: the layouts that put the region before the code. */
+const REGION_FIRST_POSTAL = String.raw`\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z] ?\d[A-Z]\d`;
+const CITY_STATE_ZIP = new RegExp(String.raw`^(.+?),?\s+([A-Z]{2,3})\s+(${REGION_FIRST_POSTAL})$`, 'u');
+const STATE_ZIP = new RegExp(String.raw`^([A-Z]{2,3})\s+(${REGION_FIRST_POSTAL})$`, 'u');
+const POSTAL_CITY = /^(?:[A-Z]{1,2}-)?(\d{4} ?[A-Z]{2}(?=\s)|\d{5}-\d{3}|\d{3}-\d{4}|\d{4,5}|\d{3} \d{2}|\d{2}-\d{3})\s+(\p{L}.*)$/u;
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}`;
 const CITY_UK_POSTCODE = new RegExp(String.raw`^(.+?),?\s+(${UK_POSTCODE})$`, 'u');
 const ONLY_UK_POSTCODE = new RegExp(String.raw`^(${UK_POSTCODE})$`, 'u');

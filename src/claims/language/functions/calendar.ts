@@ -49,7 +49,7 @@ function monthByName(name: string): number | undefined {
 }
 
 const NUMERIC_PATTERNS: readonly [RegExp, (m: RegExpExecArray) => CalendarDate | undefined][] = [
-  [/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
+  [/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*|Z|[+-]\d{2}:?\d{2})?$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
   [/^(\d{4})\/(\d{1,2})\/(\d{1,2})$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
   [/^(\d{4})(\d{2})(\d{2})(?:\d{2,6}(?:[.,]\d+)?)?(?:Z|[+-]\d{2,4})?$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
   [/^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})$/u, (m) => make(+m[3]!, +m[2]!, +m[1]!)],
