@@ -1,0 +1,116 @@
+// The audit log: an append-only table where every entry carries the hash of the one before it.
+//
+// hash(n) = sha256hex(JSON.stringify([hash(n-1), seq, at (ISO 8601), kind, actor, subject, data]))
+// with hash(0) = 64 zeros and `data` canonical JSON text. A one-row head (AuditHead) holds the newest
+// seq and hash, written in the same transaction as the entry, so removing the newest entries is noticed
+// too. Limit: someone who can write the database can rewrite the whole chain and the head; detecting
+// that needs the head hash kept elsewhere (print it with `warden audit verify --json` and store it).
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/index.ts';
+import { canonicalJson, type JsonInput } from './canonical-json.ts';
+
+export const genesisHash = '0'.repeat(64);
+
+export interface AuditEntry {
+  /** What happened, e.g. `login.success`, `client.create`, `keys.rotate`. */
+  kind: string;
+  /** Who did it: an account id, `cli`, `system`. */
+  actor?: string | null;
+  /** What it was done to: an account, client or key id. */
+  subject?: string | null;
+  data: { [key: string]: JsonInput | undefined };
+}
+
+export type AuditVerification = { ok: true; count: number; headHash: string } | { ok: false; seq: number; reason: string };
+
+/** Key names that would mean a secret is about to be written into the permanent log. */
+const secretKeyNames = new Set([
+  'password', 'newpassword', 'passwordhash', 'secret', 'client_secret', 'clientsecret', 'private_key', 'privatekey',
+  'privatejwk', 'totpsecret', 'totp_secret', 'access_token', 'accesstoken', 'refresh_token', 'refreshtoken',
+  'id_token', 'code_verifier', 'codeverifier', 'otp', 'recoverycode', 'recovery_code',
+]);
+
+function assertNoSecrets(value: JsonInput | undefined, path: string): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, member] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    if (typeof key === 'string' && secretKeyNames.has(key.toLowerCase())) {
+      throw new Error(`audit data must not contain secrets: refusing the field ${path}.${key}`);
+    }
+    assertNoSecrets(member, `${path}.${key}`);
+  }
+}
+
+export function entryHash(
+  prevHash: string,
+  entry: { seq: number; at: Date; kind: string; actor: string | null; subject: string | null; data: string },
+): string {
+  const fields = [prevHash, entry.seq, entry.at.toISOString(), entry.kind, entry.actor, entry.subject, entry.data];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/**
+ * Appends one entry. `data` must never hold secrets (passwords, client secrets, tokens, keys, TOTP seeds,
+ * codes): the log is permanent and readable by operators. Obvious secret field names are refused.
+ * Appends from any number of processes are serialised, so the chain never forks: the first statement
+ * writes the head row, which takes SQLite's write lock or PostgreSQL's row lock until commit.
+ */
+export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  assertNoSecrets(entry.data, 'data');
+  const data = canonicalJson(entry.data);
+  const actor = entry.actor ?? null;
+  const subject = entry.subject ?? null;
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ${genesisHash}) ON CONFLICT ("id") DO NOTHING`;
+      await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
+      const head = await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } });
+      // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
+      const at = new Date();
+      const seq = head.seq + 1;
+      const hash = entryHash(head.hash, { seq, at, kind: entry.kind, actor, subject, data });
+      await tx.auditEvent.create({ data: { seq, at, kind: entry.kind, actor, subject, data, prevHash: head.hash, hash } });
+      await tx.auditHead.update({ where: { id: 1 }, data: { seq, hash } });
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
+}
+
+const batchSize = 1000;
+
+/** Walks the whole chain; reports the first entry that was changed, removed or moved. */
+export async function verifyAudit(db: Db): Promise<AuditVerification> {
+  let prevHash = genesisHash;
+  let expectedSeq = 1;
+  for (;;) {
+    const rows = await db.auditEvent.findMany({
+      where: { seq: { gte: expectedSeq } },
+      orderBy: { seq: 'asc' },
+      take: batchSize,
+    });
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) {
+        return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing (the next one is ${row.seq})` };
+      }
+      if (row.prevHash !== prevHash) {
+        return { ok: false, seq: row.seq, reason: 'its previous-hash does not match the entry before it' };
+      }
+      if (entryHash(prevHash, row) !== row.hash) {
+        return { ok: false, seq: row.seq, reason: 'its content does not match its hash (the entry was altered)' };
+      }
+      prevHash = row.hash;
+      expectedSeq += 1;
+    }
+    if (rows.length < batchSize) break;
+  }
+  const count = expectedSeq - 1;
+  const head = await db.auditHead.findUnique({ where: { id: 1 } });
+  const headSeq = head?.seq ?? 0;
+  const headHash = head?.hash ?? genesisHash;
+  if (headSeq > count) {
+    return { ok: false, seq: count + 1, reason: `entries ${count + 1} to ${headSeq} were removed (the head records ${headSeq})` };
+  }
+  if (headSeq !== count || headHash !== prevHash) {
+    return { ok: false, seq: headSeq, reason: 'the chain head does not match the last entry' };
+  }
+  return { ok: true, count, headHash };
+}
