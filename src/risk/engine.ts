@@ -1,0 +1,139 @@
+// The risk engine: context -> features (indexed RiskEvent queries) -> model score -> policy decision
+// -> explanation -> RiskEvent row (+ audit entry). One call per password login, refresh, exchange.
+import { randomUUID } from 'node:crypto';
+import type { RiskDb } from './db.ts';
+import { riskContextSchema, type ParsedRiskContext, type ResolvedEvent, type RiskContext } from './events.ts';
+import { explain, occlusionRows, userMessage } from './explain.ts';
+import { computeFeatures } from './features/index.ts';
+import { browserFamily } from './features/browser.ts';
+import { geoOf, networkPrefix, normalizeAddress } from './features/network.ts';
+import { loadRiskModel, type RiskModel } from './model.ts';
+import { applyMode, decide, type Decision, type RiskMode, type Thresholds } from './policy.ts';
+import { toVector } from './spec.ts';
+
+export interface RiskAuditEntry {
+  kind: string;
+  actor?: string | undefined;
+  subject?: string | undefined;
+  data: Record<string, unknown>;
+}
+
+export interface RiskEngineOptions {
+  db: RiskDb;
+  mode: RiskMode;
+  thresholds?: Thresholds;
+  /** Appends to the audit log (e.g. the interactions' AuditSink). */
+  audit?: (entry: RiskAuditEntry) => Promise<unknown>;
+  /** Defaults to the committed models/risk/risk-model.onnx, loaded once per process. */
+  model?: RiskModel | Promise<RiskModel>;
+  /** Treat subject tokens as single use for token exchange (default true). */
+  singleUseSubjectTokens?: boolean;
+  /** Told about every decision (metrics). */
+  onDecision?: (kind: string, decision: Decision) => void;
+}
+
+export interface RiskDecision {
+  /** What the caller must do: in monitor mode always 'allow'. */
+  decision: Decision;
+  /** What the policy decided (equal to `decision` in enforce mode). */
+  policyDecision: Decision;
+  score: number;
+  /** For admins and the audit log. */
+  reasons: string[];
+  /** Neutral wording for the user; empty when allowed. */
+  userMessage: string;
+  /** The RiskEvent id; null when the mode is off. */
+  eventId: string | null;
+  modelVersion: string;
+}
+
+export interface RiskEngine {
+  readonly mode: RiskMode;
+  assess(ctx: RiskContext): Promise<RiskDecision>;
+  /** Record the outcome of a step-up: passed makes the event trusted history, failed a denial. */
+  resolveStepUp(eventId: string, passed: boolean): Promise<void>;
+  /** Attach the grant created by an allowed login, so later refreshes compare against its origin. */
+  linkGrant(eventId: string, grantId: string): Promise<void>;
+}
+
+function resolve(ctx: ParsedRiskContext): ResolvedEvent {
+  const ip = normalizeAddress(ctx.ip);
+  const geo = geoOf(ip);
+  const isLogin = ctx.kind === 'password_login' || ctx.kind === 'federated_login';
+  return {
+    ctx,
+    kind: ctx.kind,
+    at: ctx.at ?? new Date(),
+    accountId: ctx.accountId ?? null,
+    // The typed identifier is kept only when no account matched (velocity needs it; PII otherwise not).
+    login: isLogin && !ctx.accountId ? ctx.login : null,
+    ip,
+    ipPrefix: networkPrefix(ip),
+    country: geo?.country ?? null,
+    latitude: geo?.latitude ?? null,
+    longitude: geo?.longitude ?? null,
+    browserFamily: browserFamily(ctx.userAgent),
+    deviceId: isLogin ? (ctx.deviceId ?? null) : null,
+    tokenId: ctx.kind === 'refresh' ? ctx.tokenId : ctx.kind === 'token_exchange' ? (ctx.subject.tokenId ?? null) : null,
+    grantId: ctx.kind === 'refresh' || ctx.kind === 'token_exchange' ? (ctx.grantId ?? null) : null,
+  };
+}
+
+export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
+  const { db, mode } = options;
+  const modelPromise = Promise.resolve(options.model ?? loadRiskModel());
+  const policy = { thresholds: options.thresholds, singleUseSubjectTokens: options.singleUseSubjectTokens };
+
+  async function assess(input: RiskContext): Promise<RiskDecision> {
+    const ctx = riskContextSchema.parse(input);
+    if (mode === 'off') {
+      return { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], userMessage: '', eventId: null, modelVersion: 'off' };
+    }
+    const model = await modelPromise;
+    const ev = resolve(ctx);
+    const values = await computeFeatures(db, ev);
+    const candidates = occlusionRows(ev.kind, values);
+    const scores = await model.score([toVector(values), ...candidates.map((c) => c.row)]);
+    const score = scores[0] ?? 0;
+    const { decision: policyDecision, hardRules } = decide(ev.kind, score, values, policy);
+    const decision = applyMode(mode, policyDecision);
+    const reasons = explain(score, candidates, scores.subarray(1), values, hardRules);
+    if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
+    const id = randomUUID();
+    await db.riskEvent.create({
+      data: {
+        id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
+        ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
+        userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
+        success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
+        // The applied decision: history trusts only what was let through (see features/history.ts).
+        decision, reasons, modelVersion: model.version,
+      },
+    });
+    options.onDecision?.(ev.kind, decision);
+    await options.audit?.({
+      kind: 'risk.decision',
+      actor: ev.accountId ?? undefined,
+      subject: id,
+      data: { eventId: id, kind: ev.kind, decision, policyDecision, mode, score, reasons, modelVersion: model.version,
+        clientId: ctx.clientId ?? null, ip: ev.ip, success: ctx.success },
+    });
+    return { decision, policyDecision, score, reasons, userMessage: userMessage(decision, ev.kind), eventId: id, modelVersion: model.version };
+  }
+
+  async function resolveStepUp(eventId: string, passed: boolean): Promise<void> {
+    const row = await db.riskEvent.findUnique({ where: { id: eventId }, select: { reasons: true, decision: true, accountId: true } });
+    if (!row || row.decision !== 'step_up') return;
+    const reasons = Array.isArray(row.reasons) ? row.reasons.filter((r): r is string => typeof r === 'string') : [];
+    const outcome = passed ? 'second factor verified' : 'second factor failed';
+    const decision: Decision = passed ? 'allow' : 'deny';
+    await db.riskEvent.update({ where: { id: eventId }, data: { decision, reasons: [...reasons, outcome] } });
+    await options.audit?.({ kind: 'risk.step_up', actor: row.accountId ?? undefined, subject: eventId, data: { eventId, passed } });
+  }
+
+  async function linkGrant(eventId: string, grantId: string): Promise<void> {
+    await db.riskEvent.updateMany({ where: { id: eventId, grantId: null }, data: { grantId } });
+  }
+
+  return { mode, assess, resolveStepUp, linkGrant };
+}

@@ -1,0 +1,42 @@
+// Token exchange: subject-token age and issuer, scopes / audiences beyond the original, delegation
+// depth, exchanges for the subject in the last minute, and earlier exchanges of the same jti.
+import type { RiskDb } from '../db.ts';
+import type { ResolvedEvent } from '../events.ts';
+import type { FeatureValues } from '../spec.ts';
+
+export interface ExchangeFacts {
+  lastMinute: number;
+  jtiSeen: number;
+}
+
+export async function loadExchange(db: RiskDb, ev: ResolvedEvent): Promise<ExchangeFacts> {
+  const ctx = ev.ctx;
+  if (ctx.kind !== 'token_exchange') return { lastMinute: 0, jtiSeen: 0 };
+  const jti = ctx.subject.tokenId;
+  const [lastMinute, jtiSeen] = await Promise.all([
+    ev.accountId === null
+      ? Promise.resolve(0)
+      : db.riskEvent.count({
+          where: { kind: 'token_exchange', accountId: ev.accountId, at: { gte: new Date(ev.at.getTime() - 60_000), lte: ev.at } },
+        }),
+    jti === undefined ? Promise.resolve(0) : db.riskEvent.count({ where: { tokenId: jti, kind: 'token_exchange' } }),
+  ]);
+  return { lastMinute, jtiSeen };
+}
+
+export function exchangeFeatures(ev: ResolvedEvent, facts: ExchangeFacts): FeatureValues {
+  const ctx = ev.ctx;
+  if (ctx.kind !== 'token_exchange') return {};
+  const original = new Set(ctx.subject.scopes);
+  const audiences = new Set([...ctx.subject.audiences, ...(ctx.allowedAudiences ?? [])]);
+  const issuedAt = ctx.subject.issuedAt ?? ev.at;
+  return {
+    subject_age_min: Math.max(0, (ev.at.getTime() - issuedAt.getTime()) / 60_000),
+    subject_external: ctx.subject.issuer === 'self' ? 0 : 1,
+    scope_expansion: ctx.requestedScopes.filter((s) => !original.has(s)).length,
+    audience_new: ctx.requestedAudiences.some((a) => !audiences.has(a)) ? 1 : 0,
+    actor_depth: ctx.actorDepth,
+    exchanges_1m: facts.lastMinute,
+    subject_jti_seen: facts.jtiSeen,
+  };
+}

@@ -1,0 +1,49 @@
+// Address -> network prefix and offline GeoIP (geoip-lite). Loopback, private and unlisted addresses
+// have no location: they are "unknown", never "new", so a login from the office LAN is not an anomaly.
+import { isIP } from 'node:net';
+import geoip from 'geoip-lite';
+
+export interface Geo {
+  country: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** Strip the IPv4-mapped IPv6 form koa reports on dual-stack sockets (::ffff:192.0.2.1). */
+export function normalizeAddress(ip: string): string {
+  const trimmed = ip.trim();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed);
+  return mapped?.[1] ?? trimmed.toLowerCase();
+}
+
+function expandIpv6(ip: string): string[] {
+  const [head = '', tail = ''] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = ip.includes('::') ? Array(Math.max(0, 8 - h.length - t.length)).fill('0') : [];
+  return [...h, ...fill, ...t].map((g) => g.padStart(4, '0'));
+}
+
+/** The /24 of an IPv4 address or the /48 of an IPv6 one: the unit of "known network". */
+export function networkPrefix(ip: string): string {
+  const a = normalizeAddress(ip);
+  const v = isIP(a);
+  if (v === 4) return `${a.split('.').slice(0, 3).join('.')}.0/24`;
+  if (v === 6) return `${expandIpv6(a).slice(0, 3).join(':')}::/48`;
+  return a;
+}
+
+export function geoOf(ip: string): Geo | null {
+  const hit = geoip.lookup(normalizeAddress(ip));
+  if (!hit || !hit.country) return null;
+  const [latitude, longitude] = hit.ll;
+  return { country: hit.country, latitude, longitude };
+}
+
+export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = (d: number) => (d * Math.PI) / 180;
+  const dLat = r(lat2 - lat1);
+  const dLon = r(lon2 - lon1);
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(r(lat1)) * Math.cos(r(lat2)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
+}

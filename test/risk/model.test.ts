@@ -1,0 +1,42 @@
+// The committed ONNX model gives what PyTorch gave for the fixture rows (recorded by train.py).
+import { readFileSync, statSync } from 'node:fs';
+import test from 'ava';
+import { z } from 'zod';
+import { defaultModelPath, loadRiskModel } from '../../src/risk/model.ts';
+import { featureNames } from '../../src/risk/spec.ts';
+
+const fixtures = z
+  .object({
+    modelSha256: z.string(),
+    features: z.array(z.string()),
+    rows: z.array(z.object({ cls: z.string(), x: z.array(z.number()), score: z.number() })),
+  })
+  .parse(JSON.parse(readFileSync(new URL('./fixtures/onnx-rows.json', import.meta.url), 'utf8')));
+
+test('fixture rows use the current feature order', (t) => {
+  t.deepEqual(fixtures.features, [...featureNames]);
+});
+
+test('onnxruntime-node matches PyTorch on the fixture rows', async (t) => {
+  const model = await loadRiskModel();
+  t.is(model.version, `risk-mlp@${fixtures.modelSha256.slice(0, 12)}`);
+  const scores = await model.score(fixtures.rows.map((r) => Float32Array.from(r.x)));
+  fixtures.rows.forEach((r, i) => {
+    const got = scores[i] ?? NaN;
+    t.true(Math.abs(got - r.score) <= 1e-5 + 1e-4 * Math.abs(r.score), `${r.cls}: onnx ${got} vs torch ${r.score}`);
+  });
+  t.true(fixtures.rows.length >= 20);
+});
+
+test('the model scores attacks above legitimate fixture rows and stays under 5 MB', async (t) => {
+  t.true(statSync(defaultModelPath).size <= 5 * 1024 * 1024);
+  const legit = fixtures.rows.filter((r) => r.cls === 'legit').map((r) => r.score);
+  const stuffing = fixtures.rows.filter((r) => r.cls === 'credential_stuffing').map((r) => r.score);
+  t.true(Math.max(...legit) < Math.min(...stuffing));
+});
+
+test('the session is loaded once and rejects rows of the wrong width', async (t) => {
+  const [a, b] = await Promise.all([loadRiskModel(), loadRiskModel()]);
+  t.is(a, b);
+  await t.throwsAsync(() => a.score([new Float32Array(3)]), { message: /expects/ });
+});
