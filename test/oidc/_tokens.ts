@@ -9,6 +9,7 @@ export async function issueUserAccessToken(
   accountId: string,
   scope: string,
   resource?: string,
+  options: { dpopJkt?: string } = {},
 ): Promise<{ token: string; grantId: string }> {
   const provider = w.warden.provider;
   const client = await provider.Client.find(clientId);
@@ -20,5 +21,6 @@ export async function issueUserAccessToken(
   const accessToken = new provider.AccessToken({ accountId, client, grantId, gty: 'authorization_code', scope });
   // With a resource: a JWT access token for that API, exactly as the token endpoint would issue it.
   if (resource) accessToken.resourceServer = new provider.ResourceServer(resource, resourceServerFor(client, resource));
+  if (options.dpopJkt) accessToken.setThumbprint('jkt', options.dpopJkt);
   return { token: await accessToken.save(), grantId };
 }

@@ -1,0 +1,100 @@
+import test from 'ava';
+import { storeKinds } from '../helpers/store.ts';
+import { startWarden, type StartedWarden } from '../helpers/server.ts';
+
+async function register(w: StartedWarden, metadata: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await fetch(`${w.issuer}/reg`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(metadata),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const GOOD = { redirect_uris: ['https://rp.example.test/cb'], client_name: 'Test RP' };
+
+for (const kind of storeKinds) {
+  test(`dynamic registration (RFC 7591) and management (RFC 7592): create, read, update with a rotated token, delete [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, env: { WARDEN_REGISTRATION: 'open' } });
+    t.teardown(() => w.stop());
+
+    const created = await register(w, GOOD);
+    t.is(created.status, 201);
+    const clientId = String(created.body.client_id);
+    const rat = String(created.body.registration_access_token);
+    const location = String(created.body.registration_client_uri);
+    t.truthy(created.body.client_secret);
+    t.is(location, `${w.issuer}/reg/${clientId}`);
+
+    const read = await fetch(location, { headers: { authorization: `Bearer ${rat}` } });
+    t.is(read.status, 200);
+    t.is(((await read.json()) as { client_name: string }).client_name, 'Test RP');
+
+    const unauthenticated = await fetch(location);
+    t.is(unauthenticated.status, 401);
+
+    const updated = await fetch(location, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${rat}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...created.body, client_name: 'Renamed RP', registration_access_token: undefined, registration_client_uri: undefined, client_secret_expires_at: undefined, client_id_issued_at: undefined }),
+    });
+    t.is(updated.status, 200);
+    const updatedBody = (await updated.json()) as { client_name: string; registration_access_token: string };
+    t.is(updatedBody.client_name, 'Renamed RP');
+    t.not(updatedBody.registration_access_token, rat, 'the registration access token rotates');
+
+    const withOldToken = await fetch(location, { headers: { authorization: `Bearer ${rat}` } });
+    t.is(withOldToken.status, 401);
+
+    const deleted = await fetch(location, { method: 'DELETE', headers: { authorization: `Bearer ${updatedBody.registration_access_token}` } });
+    t.is(deleted.status, 204);
+    t.is(await w.warden.provider.Client.find(clientId), undefined);
+  });
+
+  test(`dynamic registration refuses bad metadata and never lets a client grant itself Warden's admin-only metadata [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, env: { WARDEN_REGISTRATION: 'open' } });
+    t.teardown(() => w.stop());
+
+    const fragment = await register(w, { redirect_uris: ['https://rp.example.test/cb#frag'] });
+    t.is(fragment.status, 400);
+    t.is(fragment.body.error, 'invalid_redirect_uri');
+
+    const insecureSector = await register(w, { ...GOOD, sector_identifier_uri: 'http://rp.example.test/sector.json' });
+    t.is(insecureSector.status, 400);
+    t.is(insecureSector.body.error, 'invalid_client_metadata');
+
+    const unreachableSector = await register(w, { ...GOOD, sector_identifier_uri: 'https://127.0.0.1:1/sector.json' });
+    t.is(unreachableSector.status, 400);
+    t.is(unreachableSector.body.error, 'invalid_client_metadata');
+
+    for (const key of ['token_exchange_from', 'allowed_resources']) {
+      const sneaky = await register(w, { ...GOOD, [key]: ['anything'] });
+      t.is(sneaky.status, 400, key);
+      t.is(sneaky.body.error, 'invalid_client_metadata', key);
+    }
+
+    const implicit = await register(w, { ...GOOD, response_types: ['token'], grant_types: ['implicit'] });
+    t.is(implicit.status, 400);
+
+    const password = await register(w, { ...GOOD, grant_types: ['password'] });
+    t.is(password.status, 400);
+
+    const noneAlg = await register(w, { ...GOOD, id_token_signed_response_alg: 'none' });
+    t.is(noneAlg.status, 400);
+    const noneRequest = await register(w, { ...GOOD, request_object_signing_alg: 'none' });
+    t.is(noneRequest.status, 400);
+  });
+
+  test(`registration gated by initial access tokens [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, env: { WARDEN_REGISTRATION: 'initial_access_token' } });
+    t.teardown(() => w.stop());
+
+    const anonymous = await register(w, GOOD);
+    t.is(anonymous.status, 401);
+    t.is(anonymous.body.error, 'invalid_token');
+
+    const iat = await new w.warden.provider.InitialAccessToken({}).save();
+    const gated = await register(w, GOOD, { authorization: `Bearer ${iat}` });
+    t.is(gated.status, 201);
+  });
+}
