@@ -34,7 +34,7 @@ test('AD memberOf DNs: escaped commas, hex escapes, multi-valued RDNs, OIDs', (t
 });
 
 test('DN functions refuse what is not a DN, never returning half of it', (t) => {
-  for (const bad of ['Domain Admins', 'CN=bad\\escape', 'CN=a,,OU=b', 'CN=a,', '=x', 'CN=\\C3,O=x', 'C N=x', 'CN=a=b']) {
+  for (const bad of ['Domain Admins', 'CN=#0C0548656C6C6F x,O=y', 'CN="quoted" x,O=y', 'CN=bad\\escape', 'CN=a,,OU=b', 'CN=a,', '=x', 'CN=\\C3,O=x', 'C N=x', 'CN=a=b']) {
     t.regex(reasonOf('groups := v | dn_cn', bad) ?? '', /dn_cn/u, bad);
   }
   t.regex(reasonOf('groups := v | dn_cn', 'OU=Sales,DC=example') ?? '', /no CN component/u);

@@ -158,6 +158,7 @@ export function parseDistinguishedName(text: string): RelativeName[] | undefined
     current.push({ type, value });
     if (cursor.done()) break;
     const separator = cursor.peek();
+    if (separator !== ',' && separator !== ';' && separator !== '+') return undefined;
     cursor.index += 1;
     if (separator !== '+') {
       rdns.push(current);
