@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../store/db.ts';
 import { emailSchema, normalizeEmail, toAccountRecord, type AccountRecord } from './account-record.ts';
 import { claimNamesForScope, groupListSchema, profileSchema, type StandardProfile } from './claims.ts';
+import { endSessions } from './end-sessions.ts';
 import { AccountError, isUniqueViolation } from './errors.ts';
 import { argon2Hasher, dummyPasswordHash, needsRehash, type PasswordHasher } from './password-hashing.ts';
 import { checkPassword, PASSWORD_MAX_LENGTH } from './password-policy.ts';
@@ -170,7 +171,8 @@ export function createAccountService(db: Db, options: AccountServiceOptions = {}
       where: { id },
       data: { passwordHash, sessionEpoch: nextSessionEpoch(row.sessionEpoch) },
     });
-    await appendAudit(db, { kind: 'account.password_changed', actor: change.actor, subject: id, data: {} });
+    const sessionsEnded = await endSessions(db, id);
+    await appendAudit(db, { kind: 'account.password_changed', actor: change.actor, subject: id, data: { sessionsEnded } });
     return toAccountRecord(updated);
   }
 
@@ -180,11 +182,12 @@ export function createAccountService(db: Db, options: AccountServiceOptions = {}
       where: { id },
       data: disabled ? { disabled, sessionEpoch: nextSessionEpoch(row.sessionEpoch) } : { disabled },
     });
+    const sessionsEnded = disabled ? await endSessions(db, id) : 0;
     await appendAudit(db, {
       kind: disabled ? 'account.disabled' : 'account.enabled',
       actor: change.actor,
       subject: id,
-      data: {},
+      data: disabled ? { sessionsEnded } : {},
     });
     return toAccountRecord(updated);
   }
