@@ -1,0 +1,117 @@
+import test from 'ava';
+import { z } from 'zod';
+import { startWarden } from '../helpers/server.ts';
+import { storeKinds } from '../helpers/store.ts';
+import { cliEnv, runCli } from './run-cli.ts';
+
+const PASSWORD = 'a sufficiently long passphrase\n';
+
+for (const kind of storeKinds) {
+  test(`user add, client add/list, keys, audit, migrate, risk events [${kind}]`, async (t) => {
+    const w = await startWarden({ kind });
+    t.teardown(() => w.stop());
+    const env = cliEnv(w.config);
+
+    const user = await runCli(['user', 'add', '--email', 'Alice@Example.com', '--name', 'Alice', '--password-stdin'], env, PASSWORD);
+    t.is(user.code, 0, user.stderr);
+    const accountId = user.stdout.trim();
+    t.regex(accountId, /^[0-9a-f-]{36}$/);
+    const stored = await w.db.account.findUnique({ where: { id: accountId } });
+    t.is(stored?.email, 'alice@example.com');
+    // One trailing newline on stdin is not part of the password.
+    t.true((await w.warden.accounts.verifyPassword('alice@example.com', 'a sufficiently long passphrase')).ok);
+
+    const dup = await runCli(['user', 'add', '--email', 'alice@example.com', '--password-stdin'], env, PASSWORD);
+    t.not(dup.code, 0);
+    t.regex(dup.stderr, /already/i);
+
+    const weak = await runCli(['user', 'add', '--email', 'bob@example.com', '--password-stdin'], env, 'password\n');
+    t.not(weak.code, 0);
+    t.is(await w.db.account.count({ where: { email: 'bob@example.com' } }), 0);
+
+    const web = await runCli(['client', 'add', '--name', 'Web', '--redirect-uri', 'https://app.example.com/cb', '--json'], env);
+    t.is(web.code, 0, web.stderr);
+    const webClient = z.object({ client_id: z.string(), client_secret: z.string() }).parse(JSON.parse(web.stdout));
+
+    const svc = await runCli(['client', 'add', '--name', 'Service', '--grant-type', 'client_credentials', '--json'], env);
+    t.is(svc.code, 0, svc.stderr);
+    const svcClient = z.object({ client_id: z.string(), client_secret: z.string() }).parse(JSON.parse(svc.stdout));
+    // The client the CLI made works against the running server.
+    const token = await fetch(`${w.url}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${svcClient.client_id}:${svcClient.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    t.is(token.status, 200);
+
+    const list = await runCli(['client', 'list', '--json'], env);
+    t.is(list.code, 0, list.stderr);
+    const ids = z.array(z.object({ client_id: z.string() })).parse(JSON.parse(list.stdout)).map((c) => c.client_id);
+    t.true(ids.includes(webClient.client_id) && ids.includes(svcClient.client_id));
+    t.false(list.stdout.includes(webClient.client_secret), 'client list never prints secrets');
+
+    const before = z.array(z.object({ kid: z.string() })).parse(JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout));
+    const rotated = await runCli(['keys', 'rotate', '--json'], env);
+    t.is(rotated.code, 0, rotated.stderr);
+    const created = z.array(z.object({ kid: z.string(), status: z.string() })).parse(JSON.parse(rotated.stdout));
+    t.true(created.length > 0 && created.every((k) => k.status === 'published'));
+    const after = z.array(z.object({ kid: z.string() })).parse(JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout));
+    t.is(after.length, before.length + created.length);
+
+    const verify = await runCli(['audit', 'verify'], env);
+    t.is(verify.code, 0, verify.stderr);
+    t.regex(verify.stdout, /intact/);
+
+    const migrate = await runCli(['migrate'], env);
+    t.is(migrate.code, 0, migrate.stderr);
+    t.regex(migrate.stdout, /up to date/);
+
+    const events = await runCli(['risk', 'events', '--json', '--limit', '5'], env);
+    t.is(events.code, 0, events.stderr);
+    t.true(Array.isArray(JSON.parse(events.stdout)));
+
+    // A changed audit entry is found, with a non-zero exit and the entry named.
+    const first = await w.db.auditEvent.findFirst({ orderBy: { seq: 'asc' } });
+    t.truthy(first);
+    await w.db.auditEvent.update({ where: { seq: first!.seq }, data: { data: '{"tampered":true}' } });
+    const broken = await runCli(['audit', 'verify'], env);
+    t.not(broken.code, 0);
+    t.regex(broken.stderr, new RegExp(`entry ${first!.seq}`));
+  });
+}
+
+test('bad input gets a readable message and a non-zero exit', async (t) => {
+  const w = await startWarden({ kind: 'sqlite' });
+  t.teardown(() => w.stop());
+  const env = cliEnv(w.config);
+  const cases: Array<{ args: string[]; stdin?: string; code: number; message: RegExp }> = [
+    { args: [], code: 2, message: /usage/ },
+    { args: ['frobnicate'], code: 2, message: /unknown command "frobnicate"/ },
+    { args: ['user'], code: 2, message: /subcommand/ },
+    { args: ['user', 'add', '--password-stdin'], stdin: PASSWORD, code: 2, message: /--email: is required/ },
+    { args: ['user', 'add', '--email', 'x@example.com'], code: 2, message: /--password-stdin/ },
+    { args: ['user', 'add', '--email', 'not-an-email', '--password-stdin'], stdin: PASSWORD, code: 1, message: /email/i },
+    { args: ['user', 'add', '--email', 'x@example.com', '--bogus', '--password-stdin'], stdin: PASSWORD, code: 2, message: /bogus/ },
+    { args: ['client', 'add', '--name', 'No redirect'], code: 1, message: /redirect/ },
+    { args: ['client', 'add', '--name', 'Frag', '--redirect-uri', 'https://a.example/cb#x'], code: 1, message: /fragment/ },
+    { args: ['client', 'add', '--name', 'Implicit', '--grant-type', 'implicit'], code: 1, message: /grant type/ },
+    { args: ['client', 'add', '--name', 'Pw', '--grant-type', 'password'], code: 1, message: /grant type/ },
+    { args: ['risk', 'events', '--limit', '0'], code: 2, message: /--limit/ },
+    { args: ['risk', 'events', '--kind', 'teleport'], code: 2, message: /--kind/ },
+    { args: ['risk', 'events', '--account', 'nobody@example.com'], code: 1, message: /no account/ },
+  ];
+  for (const c of cases) {
+    const result = await runCli(c.args, env, c.stdin);
+    t.is(result.code, c.code, `${c.args.join(' ')}: ${result.stderr}`);
+    t.regex(result.stderr + result.stdout, c.message, c.args.join(' '));
+    t.false(/\n\s+at /.test(result.stderr), `no stack trace for ${c.args.join(' ')}`);
+  }
+  t.is(await w.db.account.count({ where: { email: 'x@example.com' } }), 0);
+
+  const badEnv = await runCli(['client', 'list'], { ...env, WARDEN_RISK_MODE: 'sometimes' });
+  t.not(badEnv.code, 0);
+  t.regex(badEnv.stderr, /WARDEN_RISK_MODE/);
+});
