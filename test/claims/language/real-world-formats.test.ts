@@ -80,6 +80,7 @@ test('dates: GeneralizedTime, national orders, written months, epochs', (t) => {
   t.is(date('15. März 1985'), '1985-03-15');
   t.is(date('15-Apr-1985'), '1985-04-15');
   t.is(date('1985/04/15'), '1985-04-15');
+  t.is(date('1985.04.15.'), '1985-04-15');
   t.is(date('--04-15'), '0000-04-15');
   t.is(date('1985'), '1985');
   t.is(date(482371200), '1985-04-15');
@@ -107,6 +108,8 @@ test('timestamps: FILETIME, GeneralizedTime, ISO 8601, epoch seconds and millise
   t.is(epoch('1704067200'), 1_704_067_200);
   t.is(epoch(1_704_067_200_123), 1_704_067_200);
   t.is(epoch('1704067200.5'), 1_704_067_200);
+  t.is(epoch('/Date(1704067200000)/'), 1_704_067_200);
+  t.is(epoch('/Date(1704067200000+0100)/'), 1_704_067_200);
   t.is(epoch('yesterday'), undefined);
   t.is(epoch(-5), undefined, 'updated_at is never negative');
 });
@@ -139,6 +142,8 @@ test('locales to BCP 47 and zones to IANA', (t) => {
   t.is(locale('français'), 'fr');
   t.is(locale('English (United Kingdom)'), 'en-GB');
   t.is(locale('ger'), 'de');
+  t.is(locale('fr-CH, fr;q=0.9, en;q=0.8'), 'fr-CH');
+  t.is(locale('de,en'), 'de');
   t.is(locale('C.UTF-8'), undefined);
   t.is(locale('POSIX'), undefined);
   t.is(locale('xx'), undefined);

@@ -50,7 +50,7 @@ function monthByName(name: string): number | undefined {
 
 const NUMERIC_PATTERNS: readonly [RegExp, (m: RegExpExecArray) => CalendarDate | undefined][] = [
   [/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*|Z|[+-]\d{2}:?\d{2})?$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
-  [/^(\d{4})\/(\d{1,2})\/(\d{1,2})$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
+  [/^(\d{4})[/.](\d{1,2})[/.](\d{1,2})\.?$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
   [/^(\d{4})(\d{2})(\d{2})(?:\d{2,6}(?:[.,]\d+)?)?(?:Z|[+-]\d{2,4})?$/u, (m) => make(+m[1]!, +m[2]!, +m[3]!)],
   [/^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})$/u, (m) => make(+m[3]!, +m[2]!, +m[1]!)],
   [/^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$/u, (m) => dayMonthOrMonthDay(+m[1]!, +m[2]!, +m[3]!)],
@@ -147,6 +147,9 @@ export function parseTimestampText(text: string): number | undefined {
   if (trimmed.length > 64) return undefined;
   const iso = ISO_TIMESTAMP.exec(trimmed);
   if (iso) return toSeconds(iso.slice(1, 7), iso[8]);
+  // ASP.NET's JSON dates, still sent by SharePoint and older Microsoft services: milliseconds, offset ignored.
+  const microsoft = /^\/Date\((-?\d{1,16})(?:[+-]\d{4})?\)\/$/u.exec(trimmed);
+  if (microsoft?.[1]) return Math.floor(Number(microsoft[1]) / 1000);
   const generalized = GENERALIZED_TIME.exec(trimmed);
   const clockDigits = trimmed.replace(/[.,]\d+/u, '').replace(/(?:Z|[+-]\d{2,4})$/u, '').length;
   if (generalized && (generalized[8] !== undefined || clockDigits === 12 || clockDigits === 14)) {

@@ -42,9 +42,12 @@ function canonicalTag(tag: string): string | undefined {
   }
 }
 
-/** `en_GB.UTF-8`, `de-de`, `English`, `Deutsch`, `English (United Kingdom)` -> BCP 47. */
+/**
+ * `en_GB.UTF-8`, `de-de`, `English`, `Deutsch`, `English (United Kingdom)` -> BCP 47. An Accept-Language
+ * list (`fr-CH, fr;q=0.9`) stands for its first, preferred entry.
+ */
 export function toLocaleTag(text: string): string | undefined {
-  const trimmed = text.trim();
+  const trimmed = (text.includes(';q=') || /^[A-Za-z-]+\s*,/u.test(text) ? (text.split(',')[0] ?? '') : text).replace(/;q=.*$/u, '').trim();
   if (trimmed.length > 64 || /^(?:c|posix)(?:\..*)?$/iu.test(trimmed)) return undefined;
   const posix = trimmed.replace(/[.@].*$/u, '').replace(/_/gu, '-');
   const tag = canonicalTag(posix);
