@@ -14,6 +14,7 @@ const PLACEHOLDERS = new Set([
   'not set', 'notset', 'not available', 'not applicable', 'not specified', 'unspecified', 'tbd', 'tba', 'todo',
   'changeme', 'change me', 'empty', 'blank', 'placeholder', 'xxx', 'xxxx',
   '0000-00-00', '00000000', '0000-00-00t00:00:00z', '00000000000000z', '1900-01-01', '0001-01-01', '01/01/1900',
+  '0001-01-01t00:00:00', '0001-01-01t00:00:00z', '01/01/0001 00:00:00', '1601-01-01t00:00:00z', '16010101000000z',
   '[]', '{}', '<null>', '(null)', '<none>', '(none)', '<empty>', '#n/a', 'noreply@example.com', 'user@example.com',
 ]);
 
