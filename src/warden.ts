@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import type { Store } from './store/index.ts';
 import type { Logger } from './ops/logger.ts';
 import { createApp } from './app.ts';
+import { createInteractionRoutes, providerPages, renderErrorPage } from './interactions/index.ts';
 import { appendAudit } from './audit/index.ts';
 import { createAccountService, type AccountService } from './accounts/account-service.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
@@ -33,10 +34,11 @@ export interface WardenOptions {
   store: Store;
   logger?: Logger;
   keyPolicy?: KeyPolicy;
-  /** Routers in front of the provider, built once the provider exists. */
+  /** Routers in front of the provider, built once the provider exists (default: the hosted pages). */
   routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
   metrics?: { endpoint: Middleware; observe: Middleware; onProvider?: (provider: Provider) => void };
   readinessChecks?: ReadonlyArray<() => Promise<boolean>>;
+  /** Error and logout pages the provider renders (default: the hosted pages' views). */
   renderError?: RenderErrorHook;
   pages?: ProviderPages;
   assessExchange?: AssessExchange;
@@ -65,6 +67,16 @@ function dpopNonceSecret(secretKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'warden dpop nonce', 32));
 }
 
+/** The login, consent, logout and registration pages under /interaction/:uid. */
+function hostedPages(context: RouteContext): Middleware {
+  return createInteractionRoutes({
+    provider: context.provider,
+    config: context.config,
+    db: context.store.db,
+    accounts: context.accounts,
+  });
+}
+
 /** Assembles a Warden over an opened (migrated) store: keys, provider, app. */
 export async function createWarden(options: WardenOptions): Promise<Warden> {
   const { config, store, logger } = options;
@@ -82,8 +94,8 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     registration: config.registration,
     trustProxy: config.trustProxy,
     ...(logger ? { logger } : {}),
-    ...(options.renderError ? { renderError: options.renderError } : {}),
-    ...(options.pages ? { pages: options.pages } : {}),
+    renderError: options.renderError ?? renderErrorPage,
+    pages: options.pages ?? providerPages,
     ...(options.assessExchange ? { assessExchange: options.assessExchange } : {}),
     ...(options.assessRefresh ? { assessRefresh: options.assessRefresh } : {}),
     onTokenExchanged: async (event) => {
@@ -111,7 +123,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     cookieKeys,
     trustProxy: config.trustProxy,
     provider: host.middleware,
-    routes: (options.routes ?? []).map((build) => build(routeContext)),
+    routes: (options.routes ?? [hostedPages]).map((build) => build(routeContext)),
     ...(logger ? { logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),

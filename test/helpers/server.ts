@@ -27,7 +27,7 @@ export interface StartWardenOptions {
   /** Run a second instance on the first one's database (same secret key). */
   shareWith?: StartedWarden;
   keyPolicy?: Partial<KeyPolicy>;
-  /** Routers in front of the provider; by default the hosted pages when they exist. */
+  /** Routers in front of the provider; by default the hosted pages. */
   routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
   /** Anything else createWarden takes (risk hooks, pages...). */
   wardenOptions?: Partial<Pick<WardenOptions, 'assessExchange' | 'assessRefresh' | 'renderError' | 'pages'>>;
@@ -74,28 +74,6 @@ async function listenEphemeral(): Promise<Server> {
   return server;
 }
 
-async function defaultRoutes(): Promise<ReadonlyArray<(context: RouteContext) => Middleware>> {
-  // The hosted pages, once the pages engineer's module exists; the provider alone otherwise.
-  try {
-    // A variable specifier: the module may not exist yet, and tsc must not resolve it statically.
-    const specifier = '../../src/interactions/index.ts';
-    const module: unknown = await import(specifier);
-    const create = (module as { createInteractionRoutes?: unknown }).createInteractionRoutes;
-    if (typeof create !== 'function') return [];
-    return [
-      (context: RouteContext) =>
-        (create as (deps: object) => Middleware)({
-          provider: context.provider,
-          config: context.config,
-          db: context.store.db,
-          accounts: context.accounts,
-        }),
-    ];
-  } catch {
-    return [];
-  }
-}
-
 export async function startWarden(options: StartWardenOptions): Promise<StartedWarden> {
   const server = await listenEphemeral();
   const { port } = server.address() as AddressInfo;
@@ -117,7 +95,7 @@ export async function startWarden(options: StartWardenOptions): Promise<StartedW
     config,
     store,
     keyPolicy: { ...DEFAULT_KEY_POLICY, ...options.keyPolicy },
-    routes: options.routes ?? (await defaultRoutes()),
+    ...(options.routes ? { routes: options.routes } : {}),
     ...options.wardenOptions,
   });
   server.on('request', warden.app.callback());

@@ -61,7 +61,7 @@ for (const kind of storeKinds) {
       t.is(response.headers.get('access-control-allow-origin'), null, 'no CORS on the authorization endpoint');
       t.regex(await response.text(), /redirect_uri/, variant);
     }
-    const unknownClient = await authorize(w, { client_id: 'nobody', metadata: {} }, {});
+    const unknownClient = await authorize(w, { client_id: 'nobody', metadata: { client_id: 'nobody' } }, {});
     t.is(unknownClient.status, 400);
     t.is(unknownClient.headers.get('location'), null);
     const exact = await authorize(w, c, {});
