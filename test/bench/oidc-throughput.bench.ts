@@ -1,0 +1,192 @@
+// Issue 2's throughput targets: Warden (SQLite, PostgreSQL) against a bare oidc-provider with its
+// in-memory adapter as the ceiling, server pinned to core 0 and this load generator to core 1.
+//   taskset -c 1 npm run bench -- oidc-throughput
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import argon2 from 'argon2';
+import { createTestDatabase } from '../helpers/store.ts';
+import { BrowserSession, formAction, formToken } from '../interactions/browser-session.ts';
+import { basic, formatRate, root, startPinned, type RunningServer } from './harness.ts';
+import type { BenchFixture } from './servers/mint.ts';
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 8;
+const FORM = 'application/x-www-form-urlencoded';
+
+type Scenario = 'cc_opaque' | 'cc_jwt' | 'refresh' | 'introspection' | 'password_login';
+type Rates = Partial<Record<Scenario, number>>;
+
+async function tokenEndpointLoad(f: BenchFixture, body: string): Promise<number> {
+  const result = await autocannon({
+    url: `${f.url}/token`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [{ method: 'POST', headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM }, body }],
+  });
+  if (result.non2xx > 0) console.error(`  ${result.non2xx} non-2xx responses`);
+  return (result.requests.total - result.non2xx) / DURATION_S;
+}
+
+async function refreshLoad(f: BenchFixture): Promise<number> {
+  let next = 0;
+  const result = await autocannon({
+    url: `${f.url}/token`,
+    connections: Math.min(CONNECTIONS, f.refreshTokens.length),
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(request, context) {
+          // Each connection walks its own rotation chain: every refresh consumes the previous token.
+          context.token ??= f.refreshTokens[next++];
+          return {
+            ...request,
+            headers: { authorization: basic(f.web.client_id, f.web.client_secret), 'content-type': FORM },
+            body: `grant_type=refresh_token&refresh_token=${String(context.token)}`,
+          };
+        },
+        onResponse(status, body, context) {
+          if (status === 200) context.token = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0) console.error(`  ${result.non2xx} non-2xx responses`);
+  return (result.requests.total - result.non2xx) / DURATION_S;
+}
+
+async function introspectionLoad(f: BenchFixture): Promise<number> {
+  const response = await fetch(`${f.url}/token`, {
+    method: 'POST',
+    headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token: token } = (await response.json()) as { access_token: string };
+  const result = await autocannon({
+    url: `${f.url}/token/introspection`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [{ method: 'POST', headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM }, body: `token=${token}` }],
+  });
+  if (result.non2xx > 0) console.error(`  ${result.non2xx} non-2xx responses`);
+  return (result.requests.total - result.non2xx) / DURATION_S;
+}
+
+/** One full sign-in: authorize, login page, argon2 check, consent, code, token. */
+async function oneLogin(f: BenchFixture): Promise<void> {
+  const browser = new BrowserSession(f.url);
+  const verifier = randomBytes(32).toString('base64url');
+  const { createHash } = await import('node:crypto');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const auth = new URL(`${f.url}/auth`);
+  auth.search = new URLSearchParams({
+    client_id: f.web.client_id, response_type: 'code', scope: 'openid email', redirect_uri: f.web.redirect_uri,
+    code_challenge: challenge, code_challenge_method: 'S256', state: randomBytes(8).toString('hex'),
+  }).toString();
+  const loginPage = await browser.follow(await browser.get(auth.href));
+  let page = await browser.follow(await browser.post(formAction(loginPage.body, 'login'), { csrf: formToken(loginPage.body), login: f.account.email, password: f.account.password }));
+  if (page.status === 200 && page.body.includes('/confirm"')) {
+    page = await browser.follow(await browser.post(formAction(page.body, 'confirm'), { csrf: formToken(page.body) }));
+  }
+  const code = page.location ? new URL(page.location).searchParams.get('code') : null;
+  if (!code) throw new Error(`no code (status ${page.status})`);
+  const token = await fetch(`${f.url}/token`, {
+    method: 'POST',
+    headers: { authorization: basic(f.web.client_id, f.web.client_secret), 'content-type': FORM },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: f.web.redirect_uri, code_verifier: verifier }).toString(),
+  });
+  if (token.status !== 200) throw new Error(`token endpoint answered ${token.status}`);
+}
+
+async function loginLoad(f: BenchFixture): Promise<number> {
+  const deadline = Date.now() + DURATION_S * 1000;
+  let done = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (Date.now() < deadline) {
+        try {
+          await oneLogin(f);
+          done += 1;
+        } catch (error) {
+          failed += 1;
+          if (failed === 1) console.error(`  login failed: ${(error as Error).message}`);
+        }
+      }
+    }),
+  );
+  return done / DURATION_S;
+}
+
+async function measure(server: RunningServer, withLogin: boolean): Promise<Rates> {
+  const f = server.fixture;
+  const rates: Rates = {};
+  rates.cc_opaque = await tokenEndpointLoad(f, 'grant_type=client_credentials');
+  rates.cc_jwt = await tokenEndpointLoad(f, `grant_type=client_credentials&scope=api%3Aread&resource=${encodeURIComponent(f.jwtResource)}`);
+  rates.refresh = await refreshLoad(f);
+  rates.introspection = await introspectionLoad(f);
+  if (withLogin) rates.password_login = await loginLoad(f);
+  return rates;
+}
+
+async function argon2Ceiling(): Promise<number> {
+  const started = Date.now();
+  let n = 0;
+  while (Date.now() - started < 3000) {
+    await argon2.hash('bench passphrase that is long enough', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    n += 1;
+  }
+  return n / ((Date.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, Rates> = {};
+  const bare = await startPinned('test/bench/servers/bare.ts', { PORT: '3190' });
+  console.log('bare oidc-provider (in-memory adapter)');
+  results.bare = await measure(bare, false);
+  await bare.stop();
+
+  for (const kind of ['sqlite', 'postgresql'] as const) {
+    const database = await createTestDatabase(kind);
+    const port = kind === 'sqlite' ? 3191 : 3192;
+    const server = await startPinned('test/bench/servers/warden.ts', {
+      PORT: String(port),
+      WARDEN_ISSUER: `http://localhost:${port}`,
+      DATABASE_URL: database.databaseUrl,
+      WARDEN_DATA_DIR: database.dataDir,
+      WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
+    });
+    console.log(`warden on ${kind}`);
+    results[kind] = await measure(server, true);
+    await server.stop();
+    await database.dispose();
+  }
+
+  const argonPerSecond = await argon2Ceiling();
+  const rows: string[] = [];
+  const scenarios: Scenario[] = ['cc_opaque', 'cc_jwt', 'refresh', 'introspection', 'password_login'];
+  rows.push(['scenario', 'bare/s', 'sqlite/s', 'ratio', 'postgresql/s', 'ratio'].join('\t'));
+  for (const s of scenarios) {
+    const b = results.bare?.[s];
+    const cells = [s, b === undefined ? (s === 'password_login' ? `argon2 ${formatRate(argonPerSecond)}` : '-') : formatRate(b)];
+    for (const kind of ['sqlite', 'postgresql']) {
+      const v = results[kind]?.[s];
+      cells.push(v === undefined ? '-' : formatRate(v));
+      const ceiling = s === 'password_login' ? argonPerSecond : b;
+      cells.push(v !== undefined && ceiling ? `${(v / ceiling).toFixed(2)}x` : '-');
+    }
+    rows.push(cells.join('\t'));
+  }
+  console.log(rows.join('\n'));
+  const outDir = path.join(root, 'test/bench/results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    path.join(outDir, 'oidc-throughput.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, argon2PerSecond: argonPerSecond, results }, null, 2)}\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,105 @@
+// Risk scoring overhead per event: features (indexed RiskEvent queries) + model (score and the
+// occlusion batch for explanations), p50 / p99, against a store holding realistic history.
+//   taskset -c 0 npx tsx test/bench/risk-scoring.bench.ts [sqlite|postgresql] [events]
+// The full assess() (which also inserts the row) is measured separately.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { createRiskEngine, resolveEvent } from '../../src/risk/engine.ts';
+import type { RiskContext } from '../../src/risk/events.ts';
+import { computeFeatures } from '../../src/risk/features/index.ts';
+import { occlusionRows } from '../../src/risk/explain.ts';
+import { loadRiskModel } from '../../src/risk/model.ts';
+import { riskContextSchema } from '../../src/risk/events.ts';
+import { toVector } from '../../src/risk/spec.ts';
+import type { Prisma } from '../../src/store/index.ts';
+import { openTestStore, type StoreKind } from '../helpers/store.ts';
+
+const DAY = 86_400_000;
+const ACCOUNTS = 2000;
+const LOGINS_PER_ACCOUNT = 40;
+const REFRESH_PER_ACCOUNT = 30;
+const NOW = Date.UTC(2026, 10, 1, 12);
+const UAS = ['Mozilla/5.0 Chrome/122.0 Safari/537.36', 'Mozilla/5.0 (Windows NT 10.0; rv:121.0) Gecko/20100101 Firefox/121.0'];
+
+function ipOf(a: number, k: number): string {
+  return `${24 + (a % 100)}.${(a >> 3) & 255}.${k % 3}.${(a + k) % 250 + 1}`;
+}
+
+async function seed(db: Awaited<ReturnType<typeof openTestStore>>['db']): Promise<void> {
+  let batch: Prisma.RiskEventCreateManyInput[] = [];
+  const flush = async () => {
+    if (batch.length) await db.riskEvent.createMany({ data: batch });
+    batch = [];
+  };
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const rows = LOGINS_PER_ACCOUNT + REFRESH_PER_ACCOUNT;
+    for (let k = 0; k < rows; k++) {
+      const refresh = k >= LOGINS_PER_ACCOUNT;
+      const ip = ipOf(a, k);
+      batch.push({
+        id: randomUUID(), at: new Date(NOW - ((k * 89) / rows) * DAY - a * 1000), kind: refresh ? 'refresh' : 'password_login',
+        accountId: `acct-${a}`, clientId: 'portal', ip, ipPrefix: ip.split('.').slice(0, 3).join('.') + '.0/24', country: 'US',
+        latitude: 37.7, longitude: -97.8, userAgent: UAS[a % 2] ?? null, browserFamily: a % 2 ? 'Firefox' : 'Chrome',
+        deviceId: refresh ? null : `dev-${a}`, success: k % 17 !== 5, tokenId: refresh ? `rt-${a}-${k}` : null,
+        grantId: `g-${a}-${k % 5}`, features: {}, score: 0.001, decision: 'allow', reasons: [], modelVersion: 'seed',
+      });
+      if (batch.length >= 2000) await flush();
+    }
+  }
+  await flush();
+}
+
+function context(i: number): RiskContext {
+  const a = (i * 7919) % ACCOUNTS;
+  const at = new Date(NOW + i * 50);
+  const base = { at, ip: ipOf(a, i % 7), userAgent: UAS[a % 2], clientId: 'portal', success: i % 13 !== 0, accountId: `acct-${a}` };
+  if (i % 10 < 7) return { ...base, kind: 'password_login', login: `user${a}@example.org`, deviceId: `dev-${a}` };
+  if (i % 10 < 9) return { ...base, kind: 'refresh', grantId: `g-${a}-1`, tokenId: `rt-new-${i}` };
+  return { ...base, kind: 'token_exchange', actorDepth: 1, requestedScopes: ['openid'], requestedAudiences: ['api'],
+    subject: { tokenId: `jti-${i}`, issuer: 'self', issuedAt: new Date(at.getTime() - 60_000), scopes: ['openid'], audiences: ['api'] } };
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export async function run(kind: StoreKind = 'sqlite', events = 2000) {
+  const s = await openTestStore(kind);
+  try {
+    const t0 = performance.now();
+    await seed(s.db);
+    const seedMs = performance.now() - t0;
+    const model = await loadRiskModel();
+    const engine = createRiskEngine({ db: s.db, mode: 'enforce', model });
+    const scoring: number[] = [];
+    const full: number[] = [];
+    for (let i = 0; i < events + 200; i++) {
+      const ctx = context(i);
+      const a = performance.now();
+      const ev = resolveEvent(riskContextSchema.parse(ctx));
+      const values = await computeFeatures(s.db, ev);
+      const cands = occlusionRows(ev.kind, values);
+      await model.score([toVector(values), ...cands.map((c) => c.row)]);
+      const b = performance.now();
+      await engine.assess({ ...ctx, at: new Date(ctx.at?.getTime() ?? NOW) });
+      const c = performance.now();
+      if (i >= 200) { // warm-up: JIT, statement caches
+        scoring.push(b - a);
+        full.push(c - b);
+      }
+    }
+    const rows = await s.db.riskEvent.count();
+    return {
+      store: kind, historyRows: rows, seedSeconds: round(seedMs / 1000), events,
+      scoringMs: { p50: round(quantile(scoring, 0.5)), p99: round(quantile(scoring, 0.99)) },
+      assessMs: { p50: round(quantile(full, 0.5)), p99: round(quantile(full, 0.99)) },
+    };
+  } finally {
+    await s.dispose();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const kind = (process.argv[2] ?? 'sqlite') as StoreKind;
+  console.log(JSON.stringify(await run(kind, Number(process.argv[3] ?? 2000)), null, 2));
+}

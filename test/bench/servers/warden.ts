@@ -1,0 +1,47 @@
+// Warden as the benchmark runs it: the real createWarden over the store named by DATABASE_URL,
+// seeded with the clients and account the scenarios use. Started pinned to one core by the bench.
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../../src/config.ts';
+import { openStore } from '../../../src/store/index.ts';
+import { createWarden } from '../../../src/warden.ts';
+import { prismaAdapter } from '../../../src/oidc/prisma-adapter.ts';
+import { createLogger } from '../../../src/ops/logger.ts';
+import { announce, mintRefreshTokens } from './mint.ts';
+
+const config = loadConfig(process.env);
+const store = await openStore(config);
+let routes: Parameters<typeof createWarden>[0]['routes'] = [];
+const interactions = await import('../../../src/interactions/index.ts');
+routes = [(ctx) => interactions.createInteractionRoutes({ provider: ctx.provider, config: ctx.config, db: ctx.store.db, accounts: ctx.accounts })];
+const warden = await createWarden({ config, store, logger: createLogger('silent'), routes });
+const Clients = prismaAdapter(store.db);
+const clients = new Clients('Client');
+
+const resource = 'https://api.bench.example';
+const cc = { client_id: 'bench-cc', client_secret: randomBytes(24).toString('base64url') };
+await clients.upsert(cc.client_id, {
+  client_id: cc.client_id,
+  client_secret: cc.client_secret,
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  scope: 'api:read',
+  allowed_resources: [resource],
+}, 0);
+const web = { client_id: 'bench-web', client_secret: randomBytes(24).toString('base64url'), redirect_uri: 'http://127.0.0.1:9/cb' };
+await clients.upsert(web.client_id, {
+  client_id: web.client_id,
+  client_secret: web.client_secret,
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  redirect_uris: [web.redirect_uri],
+  scope: 'openid profile email offline_access',
+}, 0);
+const account = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench passphrase that is long enough' };
+const record = await warden.accounts.createAccount({ email: account.email, password: account.password, emailVerified: true, profile: { name: 'Bench' } });
+const refreshTokens = await mintRefreshTokens(warden.provider, record.id, web.client_id, 64);
+await warden.listen(config.port, '127.0.0.1');
+announce({ url: config.issuer, cc, jwtResource: resource, web, account, refreshTokens });
+process.on('SIGTERM', () => {
+  void warden.close().then(() => store.close()).then(() => process.exit(0));
+});
