@@ -48,7 +48,8 @@ export async function showConsentPage(ctx: Context, deps: ResolvedDeps, interact
   const claimValues = account ? allClaims(account) : {};
   const claimNames = [...new Set([...claimNamesForScope(details.missingOIDCScope.join(' ')), ...details.missingOIDCClaims])];
   const claims = claimNames
-    .filter((name) => name !== 'sub' && claimValues[name] !== undefined)
+    // sub and updated_at are bookkeeping, not information about the person worth asking about.
+    .filter((name) => name !== 'sub' && name !== 'updated_at' && claimValues[name] !== undefined)
     .map((name) => ({ label: CLAIM_LABELS[name] ?? name, value: displayValue(claimValues[name]) }));
 
   sendPage(ctx, 'consent', {

@@ -3,6 +3,7 @@
 import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts';
 
 export { createInteractionRoutes } from './routes.ts';
+export { hostedPages, type HostedPageExtensions } from './hosted-pages.ts';
 export { renderErrorPage, errorPageHtml } from './error-page.ts';
 export { logoutSource, postLogoutSuccessSource } from './logout-pages.ts';
 export { completeLogin, showLoginPage } from './login.ts';
