@@ -76,7 +76,7 @@ async function introspectionLoad(f: BenchFixture): Promise<number> {
 }
 
 /** One full sign-in: authorize, login page, argon2 check, consent, code, token. */
-async function oneLogin(f: BenchFixture): Promise<void> {
+async function oneLogin(f: BenchFixture, account: { email: string; password: string }): Promise<void> {
   const browser = new BrowserSession(f.url);
   const verifier = randomBytes(32).toString('base64url');
   const { createHash } = await import('node:crypto');
@@ -87,7 +87,7 @@ async function oneLogin(f: BenchFixture): Promise<void> {
     code_challenge: challenge, code_challenge_method: 'S256', state: randomBytes(8).toString('hex'),
   }).toString();
   const loginPage = await browser.follow(await browser.get(auth.href));
-  let page = await browser.follow(await browser.post(formAction(loginPage.body, 'login'), { csrf: formToken(loginPage.body), login: f.account.email, password: f.account.password }));
+  let page = await browser.follow(await browser.post(formAction(loginPage.body, 'login'), { csrf: formToken(loginPage.body), login: account.email, password: account.password }));
   if (page.status === 200 && page.body.includes('/confirm"')) {
     page = await browser.follow(await browser.post(formAction(page.body, 'confirm'), { csrf: formToken(page.body) }));
   }
@@ -106,10 +106,10 @@ async function loginLoad(f: BenchFixture): Promise<number> {
   let done = 0;
   let failed = 0;
   await Promise.all(
-    Array.from({ length: 4 }, async () => {
+    f.accounts.slice(0, 4).map(async (account) => {
       while (Date.now() < deadline) {
         try {
-          await oneLogin(f);
+          await oneLogin(f, account);
           done += 1;
         } catch (error) {
           failed += 1;

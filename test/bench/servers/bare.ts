@@ -35,5 +35,5 @@ const provider = new Provider(url, {
 });
 const refreshTokens = await mintRefreshTokens(provider, 'bench-account', web.client_id, 64);
 provider.listen(port, () => {
-  announce({ url, cc, jwtResource: resource, web, account: { email: '', password: '' }, refreshTokens });
+  announce({ url, cc, jwtResource: resource, web, accounts: [], refreshTokens });
 });

@@ -28,7 +28,8 @@ export interface BenchFixture {
   cc: { client_id: string; client_secret: string };
   jwtResource: string;
   web: { client_id: string; client_secret: string; redirect_uri: string };
-  account: { email: string; password: string };
+  /** One account per concurrent login worker: a real login burst comes from many people. */
+  accounts: Array<{ email: string; password: string }>;
   refreshTokens: string[];
 }
 

@@ -37,11 +37,12 @@ await clients.upsert(web.client_id, {
   redirect_uris: [web.redirect_uri],
   scope: 'openid profile email offline_access',
 }, 0);
-const account = { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench passphrase that is long enough' };
-const record = await warden.accounts.createAccount({ email: account.email, password: account.password, emailVerified: true, profile: { name: 'Bench' } });
-const refreshTokens = await mintRefreshTokens(warden.provider, record.id, web.client_id, 64);
+const accounts = Array.from({ length: 8 }, (_, i) => ({ email: `bench-${i}-${randomBytes(4).toString('hex')}@example.com`, password: 'bench passphrase that is long enough' }));
+const records = [];
+for (const a of accounts) records.push(await warden.accounts.createAccount({ email: a.email, password: a.password, emailVerified: true, profile: { name: 'Bench' } }));
+const refreshTokens = await mintRefreshTokens(warden.provider, records[0]!.id, web.client_id, 64);
 await warden.listen(config.port, '127.0.0.1');
-announce({ url: config.issuer, cc, jwtResource: resource, web, account, refreshTokens });
+announce({ url: config.issuer, cc, jwtResource: resource, web, accounts, refreshTokens });
 process.on('SIGTERM', () => {
   void warden.close().then(() => store.close()).then(() => process.exit(0));
 });
