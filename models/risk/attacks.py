@@ -16,21 +16,26 @@ class Tool:
         self.cookie = "a%016x" % rng.getrandbits(64) if rng.random() < 0.3 else None
 
 
-def _ev(world, kind, at, user, login, pre, tool, success, cls, client="portal", **extra):
+def _ev(world, kind, at, user, login, net, tool, success, cls, client="portal", **extra):
+    """`net` is (prefix, address): an attacker keeps an address for a while, like any client."""
     from simulate import event
 
-    ev = event(kind, at, user, (pre, world.address(pre), tool), world, success, client,
+    ev = event(kind, at, user, (net[0], net[1], tool), world, success, client,
                label=1, cls=cls, **extra)
     if user is None:
         ev["login"] = login
     return ev
 
 
+def _net(world, pre):
+    return (pre, world.address(pre))
+
+
 def _pool(world, p, size, country=None):
     rng = world.rng
     if rng.random() < p["proxy_share"]:  # residential proxies: ordinary ISP prefixes
-        return [world.prefix(country or pick(rng, world.country_w)) for _ in range(size)]
-    return [rng.choice(world.hosting) for _ in range(size)]
+        return [_net(world, world.prefix(country or pick(rng, world.country_w))) for _ in range(size)]
+    return [_net(world, rng.choice(world.hosting)) for _ in range(size)]
 
 
 def _window(world, p):
@@ -44,7 +49,7 @@ def stuffing(world, users, p, out):
         pool = _pool(world, p, rng.choice([1, 2, 5, 8, rng.randint(150, 600)]))
         tool = Tool(world, rng.random() < 0.5)
         gap = rng.uniform(2, 20)
-        for i in range(rng.randint(150, 1500)):
+        for i in range(rng.randint(150, 1500) // p.get("stuffing_scale", 1)):
             t += rng.expovariate(1 / gap)
             pre = pool[i % len(pool)]
             if rng.random() < 0.75:
@@ -64,7 +69,7 @@ def spraying(world, users, p, out):
         tool = Tool(world, rng.random() < 0.6)
         gap = rng.uniform(20, 120)
         for _pw in range(rng.randint(1, 2)):
-            for i, u in enumerate(rng.sample(users, rng.randint(100, 700))):
+            for i, u in enumerate(rng.sample(users, min(len(users), rng.randint(100, 700)))):
                 t += rng.expovariate(1 / gap)
                 out.append(_ev(world, "password_login", t, u, None, pool[i % len(pool)], tool,
                                rng.random() < p["spray_success"], "password_spraying"))
@@ -73,6 +78,7 @@ def spraying(world, users, p, out):
 def _takeover(world, p, u, pre, tool, cls, out):
     """An attacker who knows the password: perhaps a wrong guess or two, then success."""
     rng = world.rng
+    pre = _net(world, pre)
     local = rng.uniform(8, 22)
     day = int(_window(world, p) // 86400)
     t = day * 86400 + ((local - u.tz) % 24) * 3600
@@ -126,7 +132,7 @@ def refresh_replay(world, p, legit, out):
         if rng.random() < 0.4:
             tool.family, tool.ua = first["family"], first["ua"]
         mode = "replay" if rng.random() < 0.5 else "theft"
-        ev = _ev(world, "refresh", t, None, None, pre, tool, True, "refresh_replay", client=first["client"],
+        ev = _ev(world, "refresh", t, None, None, _net(world, pre), tool, True, "refresh_replay", client=first["client"],
                  grant=first["grant"], attack_mode=mode)
         ev["account"], ev["login"] = first["account"], first["login"]
         out.append(ev)
@@ -137,7 +143,7 @@ def exchange_abuse(world, users, p, jtis, out):
     for _ in range(p["exchange_abuse"]):
         u = rng.choice(users)
         t = _window(world, p)
-        pre = rng.choice(world.hosting)
+        pre = _net(world, rng.choice(world.hosting))
         tool = Tool(world, rng.random() < 0.5)
         if rng.random() < 0.4:
             tool.family, tool.ua = "undici", "undici/6"

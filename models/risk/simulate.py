@@ -2,6 +2,7 @@
 from the simulated history with featurize.py (the runtime's semantics) and the Freeman baseline score
 alongside. Usage: simulate.py --population train|eval --out FILE(.npz|.csv)"""
 import argparse
+import json
 import math
 import os
 import random
@@ -23,6 +24,13 @@ POPULATIONS = {
                   office_unknown_geo=0.03, carrier_prefixes=(8, 30), country_jitter=lambda r: 1.0,
                   stuffing=14, spraying=10, targeted=700, vpn_hosting=700, refresh_replay=500,
                   exchange_abuse=500, stuff_success=0.03, spray_success=0.01, proxy_share=0.4),
+    # A small stream for the Python == TypeScript feature parity test (test/risk/parity.test.ts).
+    "parity": dict(seed=5, users=15, days=8, warmup=0, p_vpn=0.2, vpn_share=0.6, p_travel=0.5,
+                   trip_every_days=6, p_new_user=0.2, p_cookie_clear=0.05, p_new_device=0.02,
+                   p_home_churn=0.02, p_typo=0.2, p_refresh=0.5, p_exchange=0.15,
+                   office_unknown_geo=0.3, carrier_prefixes=(2, 4), country_jitter=lambda r: 1.0,
+                   stuffing=1, stuffing_scale=10, spraying=1, targeted=6, vpn_hosting=6, refresh_replay=8,
+                   exchange_abuse=6, stuff_success=0.05, spray_success=0.05, proxy_share=0.5),
     "eval": dict(seed=20261123, users=2200, days=40, warmup=14, p_vpn=0.06, vpn_share=0.6, p_travel=0.2,
                  trip_every_days=20, p_new_user=0.1, p_cookie_clear=0.006, p_new_device=0.003,
                  p_home_churn=0.005, p_typo=0.04, p_refresh=0.4, p_exchange=0.2,
@@ -74,32 +82,46 @@ def legit_events(world, users, p):
                 out.append(event("password_login", t, u, ctx, world, True, client, grant=gid))
                 if rng.random() < p["p_refresh"]:
                     rt = t
-                    for _ in range(1 + int(rng.expovariate(1 / 2))):
+                    for _ in range(1 + int(rng.expovariate(1 / 3))):
                         rt += rng.uniform(0.5, 6) * 3600
                         if rt - t > 3 * 86400:
                             break
                         rctx = u.context(rt, device=ctx[2])
                         out.append(event("refresh", rt, u, rctx, world, True, client, grant=gid))
+                        if rng.random() < p["p_exchange"]:
+                            exchanges(world, u, rt, p, out, jtis)
                 if rng.random() < p["p_exchange"]:
-                    gw = rng.choice(world.gateways)
-                    for _ in range(rng.randint(1, 3)):
-                        age = min(60.0, rng.expovariate(1 / 3))
-                        jti = "j%x" % rng.getrandbits(48)
-                        jtis.setdefault(u.id, []).append((t + age * 60, jti))
-                        ex = dict(age_min=age, external=rng.random() < 0.1, scope_expansion=0,
-                                  audience_new=False, actor_depth=2 if rng.random() < 0.1 else 1)
-                        out.append(event("token_exchange", t + age * 60, u, (gw, world.address(gw, 10), Gateway),
-                                         world, True, "gateway", token=jti, exchange=ex))
+                    exchanges(world, u, t, p, out, jtis)
     return out, jtis
 
 
-def run(name, out_path, progress=True):
+def exchanges(world, u, t, p, out, jtis):
+    """A backend exchanges the user's fresh access token (issued at t) for a downstream API."""
+    rng = world.rng
+    gw = rng.choice(world.gateways)
+    for _ in range(rng.randint(1, 3)):
+        age = min(60.0, rng.expovariate(1 / 3))
+        jti = "j%x" % rng.getrandbits(48)
+        jtis.setdefault(u.id, []).append((t + age * 60, jti))
+        ex = dict(age_min=age, external=rng.random() < 0.1, scope_expansion=0,
+                  audience_new=False, actor_depth=2 if rng.random() < 0.1 else 1)
+        out.append(event("token_exchange", t + age * 60, u, (gw, world.address(gw, 10), Gateway),
+                         world, True, "gateway", token=jti, exchange=ex))
+
+
+DUMP_KEYS = {"at", "kind", "account", "login", "client", "ip", "prefix", "country", "lat", "lon", "family",
+             "device", "success", "token", "grant", "exchange"}
+
+
+def run(name, out_path, progress=True, dump=None):
     p = dict(POPULATIONS[name])
     rng = random.Random(p["seed"])
     world = World(rng, p)
     users = [User(world, n, p, p["days"]) for n in range(p["users"])]
     events, jtis = legit_events(world, users, p)
     events += generate_attacks(world, users, p, jtis, events)
+    for ev in events:
+        ev["at"] = round(ev["at"], 3)  # millisecond timestamps, as the database stores them
     events.sort(key=lambda e: e["at"])
     fs, fm = FeatureState(), FreemanState()
     grant_k, dead = {}, set()
@@ -125,6 +147,8 @@ def run(name, out_path, progress=True):
         x = fs.features(ev)
         f = fm.score(ev)
         trusted = ev["success"] and ev["label"] == 0
+        if dump is not None:
+            dump.append(dict({k: v for k, v in ev.items() if k in DUMP_KEYS}, trusted=trusted, x=x))
         fs.record(ev, trusted)
         fm.record(ev, trusted)
         if ev["at"] >= start:
@@ -154,6 +178,11 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--population", choices=sorted(POPULATIONS), required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--events-json", help="also write every event with its features (parity fixture)")
     a = ap.parse_args()
-    n = run(a.population, a.out)
+    dump = [] if a.events_json else None
+    n = run(a.population, a.out, dump=dump)
+    if dump is not None:
+        with open(a.events_json, "w") as fh:
+            json.dump({"features": NAMES, "events": dump}, fh)
     print(f"{a.population}: {n} events -> {a.out}")

@@ -56,7 +56,8 @@ export interface RiskEngine {
   linkGrant(eventId: string, grantId: string): Promise<void>;
 }
 
-function resolve(ctx: ParsedRiskContext): ResolvedEvent {
+/** Address, prefix, GeoIP, browser family: the event as its RiskEvent row will hold it. */
+export function resolveEvent(ctx: ParsedRiskContext): ResolvedEvent {
   const ip = normalizeAddress(ctx.ip);
   const geo = geoOf(ip);
   const isLogin = ctx.kind === 'password_login' || ctx.kind === 'federated_login';
@@ -90,7 +91,7 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
       return { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], userMessage: '', eventId: null, modelVersion: 'off' };
     }
     const model = await modelPromise;
-    const ev = resolve(ctx);
+    const ev = resolveEvent(ctx);
     const values = await computeFeatures(db, ev);
     const candidates = occlusionRows(ev.kind, values);
     const scores = await model.score([toVector(values), ...candidates.map((c) => c.row)]);
