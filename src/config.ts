@@ -79,7 +79,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      return `  ${name}: ${issue.message}${name in present ? ` (got ${JSON.stringify(present[name])})` : ''}`;
+      const value = present[name];
+      return `  ${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(withoutPassword(value))})`}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -103,6 +104,11 @@ export function loadConfig(env: Env = process.env): Config {
     selfRegistration: vars.WARDEN_SELF_REGISTRATION,
     registration: vars.WARDEN_REGISTRATION,
   };
+}
+
+/** Error messages echo the bad value, but never a password embedded in a URL. */
+function withoutPassword(value: string): string {
+  return value.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@');
 }
 
 /** SQLite URLs become absolute `file:` URLs so the database does not move with the working directory. */
