@@ -16,6 +16,7 @@
 // A counter forgets after a quiet window with no counted attempt (a sliding inactivity window).
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.ts';
+import { throttleAddress } from './address-key.ts';
 
 export interface ThrottleRule {
   /** Attempts allowed without any delay. */
@@ -63,6 +64,8 @@ export interface LoginThrottle {
   reserve(attempt: LoginAttempt): Promise<ThrottleDecision>;
   /** The attempt succeeded: reset the pair counter and return the slot taken in the others. */
   succeeded(reservation: Reservation): Promise<void>;
+  /** Deletes counters that no longer matter (also done now and then by reserve). */
+  purgeStale(): Promise<number>;
 }
 
 export interface ThrottleOptions {
@@ -78,14 +81,19 @@ function digest(value: string): string {
 // bounded whatever someone types.
 export function throttleKeys({ login, address }: LoginAttempt): Record<ThrottleScope, string> {
   const normalized = login.trim().toLowerCase();
+  const origin = throttleAddress(address);
   return {
-    pair: `pair:${digest(`${normalized}\n${address}`)}`,
+    pair: `pair:${digest(`${normalized}\n${origin}`)}`,
     account: `acct:${digest(normalized)}`,
-    address: `ip:${address}`,
+    address: `ip:${origin}`,
   };
 }
 
 const CAS_RETRIES = 100;
+
+// Counters past every window and not blocking anyone are dead weight; about one attempt in this
+// many sweeps them, so the table stays small without a scheduler.
+const PURGE_ONE_IN = 200;
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
@@ -154,10 +162,23 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
     }
   }
 
+  const longestWindowMs = Math.max(...scopes.map((scope) => rules[scope].windowMs));
+
+  async function purgeStale(now: Date): Promise<number> {
+    const { count: purged } = await db.throttleCounter.deleteMany({
+      where: {
+        windowStart: { lt: new Date(now.getTime() - longestWindowMs) },
+        OR: [{ blockedUntil: null }, { blockedUntil: { lt: now } }],
+      },
+    });
+    return purged;
+  }
+
   return {
     async reserve(attempt) {
       const keys = throttleKeys(attempt);
       const now = clock();
+      if (Math.random() * PURGE_ONE_IN < 1) await purgeStale(now);
       // Look first, so a refused attempt does not count (and cannot extend its own delay).
       const rows = await db.throttleCounter.findMany({ where: { key: { in: Object.values(keys) } } });
       for (const scope of scopes) {
@@ -171,6 +192,8 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
       }
       return { allowed: true, reservation: { keys } };
     },
+
+    purgeStale: () => purgeStale(clock()),
 
     async succeeded({ keys }) {
       await db.throttleCounter.deleteMany({ where: { key: keys.pair } });

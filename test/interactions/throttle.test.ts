@@ -90,7 +90,7 @@ for (const kind of storeKinds) {
   test(`credential stuffing from one address is slowed after 20 accounts [${kind}]`, async (t) => {
     const store = await openTestStore(kind);
     t.teardown(() => store.dispose());
-    const throttle = createLoginThrottle(store.db);
+    const throttle = createLoginThrottle(store.db, { now: manualClock().now });
     const results = [];
     for (let i = 0; i < 25; i += 1) {
       results.push(await throttle.reserve({ login: `target${i}@example.org`, address: '198.51.100.66' }));
@@ -104,13 +104,38 @@ for (const kind of storeKinds) {
   test(`20 parallel attempts cannot slip past the counter [${kind}]`, async (t) => {
     const store = await openTestStore(kind);
     t.teardown(() => store.dispose());
-    const throttle = createLoginThrottle(store.db);
+    // A frozen clock: the race must be lost by the counter, not won by the one-second delay expiring
+    // while twenty attempts queue for the database.
+    const throttle = createLoginThrottle(store.db, { now: manualClock().now });
     const attempt = { login: 'parallel@example.org', address: '198.51.100.99' };
     const decisions = await Promise.all(Array.from({ length: 20 }, () => throttle.reserve(attempt)));
     const passed = decisions.filter(allowed).length;
     t.is(passed, DEFAULT_THROTTLE_RULES.pair.freeAttempts);
     const row = await store.db.throttleCounter.findUnique({ where: { key: throttleKeys(attempt).pair } });
     t.is(row?.failures, DEFAULT_THROTTLE_RULES.pair.freeAttempts);
+  });
+
+  test(`stale counters are purged, live ones kept [${kind}]`, async (t) => {
+    const store = await openTestStore(kind);
+    t.teardown(() => store.dispose());
+    const clock = manualClock();
+    const throttle = createLoginThrottle(store.db, { now: clock.now });
+    await throttle.reserve({ login: 'old@example.org', address: '198.51.100.1' });
+    clock.advance(2 * 60 * 60 * 1000);
+    await throttle.reserve({ login: 'new@example.org', address: '198.51.100.2' });
+    t.is(await throttle.purgeStale(), 3);
+    t.is(await store.db.throttleCounter.count(), 3);
+  });
+
+  test(`an IPv6 attacker cannot rotate addresses inside one /64 [${kind}]`, async (t) => {
+    const store = await openTestStore(kind);
+    t.teardown(() => store.dispose());
+    const throttle = createLoginThrottle(store.db, { now: manualClock().now });
+    const decisions = [];
+    for (let i = 0; i < 5; i += 1) {
+      decisions.push(await throttle.reserve({ login: 'victim@example.org', address: `2001:db8:7:7::${i + 1}` }));
+    }
+    t.is(decisions.filter(allowed).length, 3);
   });
 
   test(`counters forget after a quiet window [${kind}]`, async (t) => {
