@@ -1,0 +1,50 @@
+import test from 'ava';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openStore } from '../../src/store/index.ts';
+import { openTestStore, storeKinds } from '../helpers/store.ts';
+
+test('an SQLite store creates its folders and runs in WAL mode with a busy timeout', async (t) => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'warden-store-'));
+  const dataDir = path.join(root, 'nested', 'data');
+  const store = await openStore({ dataDir, databaseUrl: pathToFileURL(path.join(dataDir, 'db', 'w.db')).href });
+  t.teardown(() => store.close());
+  t.is(store.kind, 'sqlite');
+  t.true(statSync(dataDir).isDirectory());
+  t.true(existsSync(path.join(dataDir, 'db', 'w.db')));
+  t.deepEqual(await store.db.$queryRawUnsafe('PRAGMA journal_mode'), [{ journal_mode: 'wal' }]);
+  t.deepEqual(await store.db.$queryRawUnsafe('PRAGMA busy_timeout'), [{ timeout: 15000 }]);
+  t.deepEqual(await store.db.$queryRawUnsafe('PRAGMA synchronous'), [{ synchronous: 1 }]);
+  t.deepEqual(await store.db.$queryRawUnsafe('PRAGMA foreign_keys'), [{ foreign_keys: 1 }]);
+});
+
+for (const kind of storeKinds) {
+  test(`relations cascade and unique constraints hold [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    await s.db.account.create({
+      data: { id: 'a1', email: 'a@example.com', profile: {}, groups: [], roles: [], recoveryCodes: { create: [{ id: 'r1', codeHash: 'h' }] } },
+    });
+    await t.throwsAsync(s.db.account.create({ data: { id: 'a2', email: 'a@example.com', profile: {}, groups: [], roles: [] } }), {
+      message: /Unique constraint/,
+    });
+    await s.db.account.delete({ where: { id: 'a1' } });
+    t.is(await s.db.recoveryCode.count(), 0);
+  });
+
+  test(`json and date columns round-trip [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await s.db.signingKey.create({
+      data: { kid: 'k1', alg: 'ES256', status: 'active', publicJwk: { kty: 'EC', crv: 'P-256', n: [1, 2] }, privateJwk: 'sealed', activateAfter: at },
+    });
+    const key = await s.db.signingKey.findUniqueOrThrow({ where: { kid: 'k1' } });
+    t.deepEqual(key.publicJwk, { kty: 'EC', crv: 'P-256', n: [1, 2] });
+    t.is(key.activateAfter.toISOString(), at.toISOString());
+    t.is(await s.db.signingKey.count({ where: { activateAfter: { lte: new Date('2026-01-02T03:04:05.678Z') } } }), 1);
+    t.is(await s.db.signingKey.count({ where: { activateAfter: { lt: at } } }), 0);
+  });
+}
