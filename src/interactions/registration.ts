@@ -19,17 +19,23 @@ const registrationSchema = z.object({
   password: z.string().max(PASSWORD_MAX_LENGTH * 4),
 });
 
-export function showRegistrationPage(ctx: Context, _deps: ResolvedDeps, interaction: Interaction): void {
+function registrationPageData(ctx: Context, interaction: Interaction) {
   const { uid } = interaction;
-  const flash = takeFlash(ctx, uid);
-  sendPage(ctx, 'register', {
+  return {
     title: 'Create an account',
-    error: flash.message,
-    name: flash.name ?? '',
-    email: flash.login ?? '',
     minLength: minimumPasswordLength(false),
     csrf: csrfToken(ctx, uid),
     actions: { register: interactionPath(uid, 'register'), login: interactionPath(uid) },
+  };
+}
+
+export function showRegistrationPage(ctx: Context, _deps: ResolvedDeps, interaction: Interaction): void {
+  const flash = takeFlash(ctx, interaction.uid);
+  sendPage(ctx, 'register', {
+    ...registrationPageData(ctx, interaction),
+    error: flash.message,
+    name: flash.name ?? '',
+    email: flash.login ?? '',
   });
 }
 
@@ -47,6 +53,24 @@ export async function handleRegistration(
     return;
   }
   const { name, email, password } = form.data;
+  // Each registration costs an argon2 hash: it counts against the address like a login attempt, and
+  // is never given back, so one address cannot mint accounts (or burn CPU) at full speed.
+  const decision = await deps.throttle.reserve({ login: `register:${email}`, address: clientAddress(ctx) });
+  if (!decision.allowed) {
+    ctx.set('Retry-After', String(decision.retryAfterSeconds));
+    sendPage(
+      ctx,
+      'register',
+      {
+        ...registrationPageData(ctx, interaction),
+        error: `Too many attempts from your network. Wait ${decision.retryAfterSeconds} seconds and try again.`,
+        name,
+        email,
+      },
+      429,
+    );
+    return;
+  }
   try {
     await deps.accounts.createAccount(
       { email, password, profile: name ? { name } : {} },

@@ -149,6 +149,32 @@ for (const kind of storeKinds) {
     t.is(ok.status, 303);
   });
 
+  test(`oversized or malformed forms get a 4xx page, never a 500 [${kind}]`, async (t) => {
+    const warden = await start(kind);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const action = formAction(loginPage.body, 'login');
+    const huge = await browser.post(action, { csrf: formToken(loginPage.body), login: account.email, password: 'x'.repeat(40_000) });
+    t.is(huge.status, 413);
+    assertPageHeaders(t, huge);
+    t.regex(huge.body, /could not be read/);
+    const json = await browser.request(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    t.true(json.status >= 400 && json.status < 500);
+    const nested = await browser.request(`${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      form: { csrf: formToken(loginPage.body), 'login[a]': 'x', password: 'y' },
+    });
+    t.is(nested.status, 303);
+    t.is(await warden.db.auditEvent.count({ where: { kind: 'login.succeeded' } }), 0);
+  });
+
   test(`an unknown or expired interaction gets a readable error page [${kind}]`, async (t) => {
     const warden = await start(kind);
     t.teardown(() => warden.stop());
