@@ -1,0 +1,77 @@
+/**
+ * The claim-mapping model's runtime API: normalise the name, consult the vocabularies, weigh the
+ * value's shape, and let the seq2seq model write (or finish) the program under grammar constraints.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeName } from './normalize.ts';
+import { evidence, targetAllowed, type RawValue } from './evidence.ts';
+import { Knowledge } from './knowledge.ts';
+import { inputTokens, protocolToken, MAX_INPUT } from './features.ts';
+import { TARGETS, render } from './program.ts';
+import { Seq2SeqOnnx } from './onnx-seq2seq.ts';
+import { MODEL_DIR } from './paths.ts';
+
+export interface ProposeInput { protocol: string; attribute: string; value: unknown }
+export interface Proposal {
+  program: string;
+  /** sequence probability of the program under the model (1 when tables and evidence decided alone) */
+  confidence: number;
+  /** the claim the program writes, or `drop` */
+  target: string;
+  /** what decided the target: an exact vocabulary hit, the value's evidence alone, or the model */
+  source: 'table' | 'evidence' | 'model';
+}
+export interface ClaimMapperModel {
+  readonly modelVersion: string;
+  /** size of the ONNX files in bytes */
+  readonly modelBytes: number;
+  propose(input: ProposeInput): Promise<Proposal>;
+}
+export interface CreateOptions {
+  /** leave the held-out names out of the tables: only for measuring generalisation */
+  excludeHeldOut?: boolean;
+  modelDir?: string;
+}
+
+interface TokenizerFile { inputVocab: string[]; outputVocab: string[]; maxInput: number }
+
+/** Raw values from JSON parsers can be anything; keep what the evidence and features understand. */
+function asRawValue(v: unknown): RawValue {
+  const scalar = (x: unknown): string | number | boolean | null =>
+    typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : x === null || x === undefined ? null : JSON.stringify(x);
+  return Array.isArray(v) ? v.map(scalar) : scalar(v);
+}
+
+export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<ClaimMapperModel> {
+  const dir = opts.modelDir ?? MODEL_DIR;
+  const tok = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as TokenizerFile;
+  const index = new Map(tok.inputVocab.map((t, i) => [t, i]));
+  const wordVocab = new Set(tok.inputVocab.filter((t) => t.startsWith('W:') || t.startsWith('X:')));
+  const knowledge = Knowledge.load({ excludeHeldOut: opts.excludeHeldOut ?? false });
+  const net = await Seq2SeqOnnx.load(dir);
+
+  return {
+    modelVersion: net.version,
+    modelBytes: net.bytes,
+    async propose(input: ProposeInput): Promise<Proposal> {
+      const value = asRawValue(input.value);
+      const norm = normalizeName(input.attribute, knowledge.oidNames);
+      const ev = evidence(value);
+      const protocol = protocolToken(input.protocol).slice(2);
+      const exact = knowledge.exact(norm.key, protocol);
+      if (exact === 'drop') return { program: 'drop', confidence: 1, target: 'drop', source: 'table' };
+      // Value gates: an identity-bearing claim needs a value of its shape, whatever the name says.
+      const candidates = (exact !== undefined ? [exact] : [...TARGETS]).filter((t) => targetAllowed(t, ev));
+      if (candidates.length === 0) return { program: 'drop', confidence: 1, target: 'drop', source: exact !== undefined ? 'table' : 'evidence' };
+      const targets = new Set<string>(candidates);
+      if (exact === undefined) targets.add('drop');
+      const toks = inputTokens(input.protocol, norm.words, knowledge.hints(norm.words), ev, value, wordVocab);
+      const src = toks.map((t) => index.get(t) ?? 1).slice(0, Math.min(MAX_INPUT, tok.maxInput));
+      const out = await net.decode(src, targets);
+      const program = render(out.tokens);
+      const target = out.tokens[0] === undefined || out.tokens[0] === 'drop' ? 'drop' : out.tokens[0].slice(2);
+      return { program, confidence: out.probability, target, source: exact !== undefined ? 'table' : 'model' };
+    },
+  };
+}
