@@ -11,6 +11,7 @@ import { toProviderRenderError, type RenderErrorHook } from './render-error.ts';
 import { rotateRefreshToken, type AssessRefresh } from './refresh-policy.ts';
 import { DEFAULT_SIGNING_ALG, SIGNING_ALGS, type SigningJwk } from './key-material.ts';
 import type { ProviderPages } from './logout-pages.ts';
+import { outboundFetch, type PrivateNetworkPolicy } from './outbound-fetch.ts';
 import { registerTokenExchange, type AssessExchange, type ExchangedEvent } from './token-exchange/index.ts';
 
 export interface ProviderDeps {
@@ -31,6 +32,8 @@ export interface ProviderDeps {
   assessExchange?: AssessExchange;
   assessRefresh?: AssessRefresh;
   onTokenExchanged?: (event: ExchangedEvent) => Promise<void>;
+  /** URLs exempt from the SSRF guard on outgoing requests (internal RPs; tests). */
+  allowPrivateNetworkFetch?: PrivateNetworkPolicy;
   logger?: Logger;
 }
 
@@ -99,6 +102,7 @@ function configuration(deps: ProviderDeps): Configuration {
       short: { httpOnly: true, sameSite: 'lax' },
     },
     clockTolerance: 15,
+    fetch: outboundFetch(deps.allowPrivateNetworkFetch),
     discovery: { claim_types_supported: ['normal'] },
   };
 }

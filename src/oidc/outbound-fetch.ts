@@ -1,0 +1,25 @@
+import type { Configuration } from 'oidc-provider';
+
+/** Decides whether an outgoing request may reach a private / loopback address (see below). */
+export type PrivateNetworkPolicy = (url: URL) => boolean;
+
+function urlOf(input: string | URL | Request): URL {
+  if (input instanceof URL) return input;
+  return new URL(typeof input === 'string' ? input : input.url);
+}
+
+/**
+ * oidc-provider fetches client-supplied URLs (jwks_uri, sector_identifier_uri, back-channel logout)
+ * through a dispatcher that refuses private, loopback and other special-use addresses: the SSRF
+ * protection we want. A deployment whose relying parties live on an internal network (and the tests,
+ * whose RPs listen on 127.0.0.1) can exempt exact URLs it trusts; everything else keeps the guard.
+ */
+export function outboundFetch(allowPrivate: PrivateNetworkPolicy | undefined): NonNullable<Configuration['fetch']> {
+  return (input, init) => {
+    if (allowPrivate?.(urlOf(input)) && init && 'dispatcher' in init) {
+      const { dispatcher: _guarded, ...unguarded } = init as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(input, unguarded);
+    }
+    return globalThis.fetch(input, init);
+  };
+}
