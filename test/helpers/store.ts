@@ -2,13 +2,14 @@
 // `warden_t_<random>` on the local server (dropped again by dispose()).
 //   for (const kind of storeKinds) test(`does X [${kind}]`, async (t) => { const s = await openTestStore(kind); ... });
 import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { openStore, type Db, type Store, type StoreKind } from '../../src/store/index.ts';
+import { migrate, openStore, type Db, type Store, type StoreKind } from '../../src/store/index.ts';
+import { readMigrations } from '../../src/store/migrate.ts';
 
 export type { StoreKind };
 
@@ -40,8 +41,11 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-/** An empty database (nothing migrated) plus a temporary data folder. */
-export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase> {
+/**
+ * An empty database (nothing migrated) plus a temporary data folder. With `migrated`, a PostgreSQL
+ * database is cloned from a migrated template, which is several times faster than migrating it.
+ */
+export async function createTestDatabase(kind: StoreKind, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'warden-t-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') {
@@ -53,14 +57,13 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
     };
   }
   const name = `warden_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(testPostgresAdminUrl);
-  url.pathname = `/${name}`;
+  const template = options.migrated ? await migratedTemplate() : undefined;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
   let disposed = false;
   return {
     kind,
     dataDir,
-    databaseUrl: url.href,
+    databaseUrl: postgresUrl(name),
     dispose: async () => {
       if (disposed) return;
       disposed = true;
@@ -72,7 +75,7 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
 
 /** A fresh, migrated store. `env` adds or overrides variables for the returned Config. */
 export async function openTestStore(kind: StoreKind, env: Record<string, string> = {}): Promise<TestStore> {
-  const database = await createTestDatabase(kind);
+  const database = await createTestDatabase(kind, { migrated: true });
   try {
     const config = loadConfig({
       LOG_LEVEL: 'silent',
@@ -102,6 +105,44 @@ export async function openTestStore(kind: StoreKind, env: Record<string, string>
     await database.dispose();
     throw error;
   }
+}
+
+function postgresUrl(database: string): string {
+  const url = new URL(testPostgresAdminUrl);
+  url.pathname = `/${database}`;
+  return url.href;
+}
+
+const templateLockId = 0x5761_7264; // any constant shared by every test process
+let templateName: Promise<string> | undefined;
+
+/**
+ * The name of a PostgreSQL database holding exactly the committed migrations, built once per migration
+ * set (its name carries their checksums) and shared by all test processes. It is built under another
+ * name and renamed when complete, so a crash never leaves a half-migrated template behind.
+ */
+function migratedTemplate(): Promise<string> {
+  templateName ??= withAdmin(async (admin) => {
+    const fingerprint = createHash('sha256')
+      .update(readMigrations('postgresql').map((migration) => `${migration.name}:${migration.checksum}`).join('\n'))
+      .digest('hex')
+      .slice(0, 16);
+    const name = `warden_tpl_${fingerprint}`;
+    await admin.query('SELECT pg_advisory_lock($1)', [templateLockId]);
+    try {
+      const existing = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (existing.rowCount === 0) {
+        const building = `${name}_build_${randomBytes(4).toString('hex')}`;
+        await admin.query(`CREATE DATABASE "${building}"`);
+        await migrate({ databaseUrl: postgresUrl(building) });
+        await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+      }
+      return name;
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1)', [templateLockId]);
+    }
+  });
+  return templateName;
 }
 
 async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
