@@ -1,6 +1,7 @@
 // What the hosted pages need from the rest of Warden, and the extension points other parts plug in
 // (risk scoring and TOTP step-up as login stages, federation as sign-in buttons).
-import type { Context } from 'koa';
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountRecord, AccountService } from '../accounts/account-service.ts';
 import type { AuditEntry } from '../audit/index.ts';
@@ -63,6 +64,19 @@ export interface InteractionDeps {
   onFailedLogin?: (input: FailedLoginInput) => Promise<void>;
   /** Federated upstreams to offer on the login page. */
   upstreams?: () => Promise<readonly UpstreamLink[]>;
+  /**
+   * More pages under /interaction/:uid (a TOTP step-up form, say), registered on the same router so
+   * they get the same error pages and security headers. `form` wraps a POST handler with the body
+   * parser, the CSRF check and the prompt check that the built-in forms use.
+   */
+  extraRoutes?: (router: Router, tools: InteractionRouteTools) => void;
+}
+
+export type FormHandler = (ctx: Context, deps: ResolvedDeps, interaction: Interaction, body: unknown) => Promise<void>;
+
+export interface InteractionRouteTools {
+  deps: ResolvedDeps;
+  form(handler: FormHandler, allowedPrompts: readonly string[]): Middleware[];
 }
 
 /** InteractionDeps with every default filled in. */

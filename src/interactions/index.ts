@@ -11,8 +11,11 @@ export { createLoginThrottle, DEFAULT_THROTTLE_RULES, type LoginThrottle, type T
 export { PAGE_CSP, PAGE_SECURITY_HEADERS, renderPage, setPageHeaders } from './views.ts';
 export { csrfToken, isValidCsrfToken } from './csrf.ts';
 export { interactionPath, loadInteraction, seeOther, sendPage } from './page-helpers.ts';
+export { dropPendingLogin, holdLogin, pendingLoginOf, type PendingLogin } from './pending-login.ts';
 export type {
   AuditSink,
+  FormHandler,
+  InteractionRouteTools,
   FailedLoginInput,
   Interaction,
   InteractionDeps,

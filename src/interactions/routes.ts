@@ -12,7 +12,7 @@ import { errors } from 'oidc-provider';
 import { appendAudit } from '../audit/index.ts';
 import { handleAbort, handleConsent, showConsentPage } from './consent.ts';
 import { isValidCsrfToken } from './csrf.ts';
-import type { Interaction, InteractionDeps, ResolvedDeps } from './deps.ts';
+import type { FormHandler, InteractionDeps, ResolvedDeps } from './deps.ts';
 import { errorPageHtml } from './error-page.ts';
 import { handleLogin, showLoginPage } from './login.ts';
 import { interactionPath, loadInteraction, sendPage } from './page-helpers.ts';
@@ -71,12 +71,11 @@ function uidOf(ctx: Context): string {
   return uid;
 }
 
-type PostHandler = (ctx: Context, deps: ResolvedDeps, interaction: Interaction, body: unknown) => Promise<void>;
 
 // Form posts only, small: a login form is well under 16 KB even with a 1,024-character password.
 const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
 
-function post(deps: ResolvedDeps, handler: PostHandler, allowedPrompts: readonly string[]): Middleware[] {
+function post(deps: ResolvedDeps, handler: FormHandler, allowedPrompts: readonly string[]): Middleware[] {
   return [
     parseForm,
     async (ctx) => {
@@ -138,6 +137,8 @@ export function createInteractionRoutes(input: InteractionDeps): Middleware {
     }
     await next();
   }, ...post(deps, handleRegistration, ['login']));
+
+  deps.extraRoutes?.(router, { deps, form: (handler, prompts) => post(deps, handler, prompts) });
 
   return router.routes() as Middleware;
 }

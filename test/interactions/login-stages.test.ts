@@ -1,0 +1,81 @@
+// The extension point the risk engine's step-up uses: a login stage that holds the login after the
+// password and an extra form under /interaction/:uid that finishes it.
+import test from 'ava';
+import * as oidc from 'openid-client';
+import {
+  completeLogin,
+  csrfToken,
+  hostedPages,
+  holdLogin,
+  interactionPath,
+  pendingLoginOf,
+  sendPage,
+  type LoginStage,
+} from '../../src/interactions/index.ts';
+import { startWarden } from '../helpers/server.ts';
+import { storeKinds } from '../helpers/store.ts';
+import { BrowserSession, formToken } from './browser-session.ts';
+import { openLoginPage, REDIRECT_URI, relyingParty, submitConsent, submitLogin } from './relying-party.ts';
+
+const kind = storeKinds[0] ?? 'sqlite';
+const CODE = '246810';
+
+// Holds every login and shows a one-field form; stands in for TOTP.
+const stepUp: LoginStage = async ({ ctx, interaction, account, amr }) => {
+  await holdLogin(interaction, { accountId: account.id, amr: [...amr], reason: 'step_up' });
+  sendPage(ctx, 'error', { title: 'Step up' });
+  ctx.body = `<form method="post" action="${interactionPath(interaction.uid, 'code')}"><input type="hidden" name="csrf" value="${csrfToken(ctx, interaction.uid)}"><input name="code"><button type="submit">Verify</button></form>`;
+  return { action: 'responded' };
+};
+
+test(`a login stage can hold the login and an extra form can finish it [${kind}]`, async (t) => {
+  const pages = hostedPages({
+    loginStages: [stepUp],
+    extraRoutes: (router, { deps, form }) => {
+      router.post(
+        '/interaction/:uid/code',
+        ...form(async (ctx, d, interaction, body) => {
+          const pending = pendingLoginOf(interaction);
+          const code = typeof body === 'object' && body !== null && 'code' in body ? body.code : undefined;
+          const account = pending ? await d.accounts.findById(pending.accountId) : undefined;
+          if (!pending || !account || code !== CODE) {
+            ctx.status = 401;
+            ctx.body = 'wrong code';
+            return;
+          }
+          await completeLogin(ctx, deps, interaction, account, [...pending.amr, 'otp']);
+        }, ['login']),
+      );
+    },
+  });
+  const warden = await startWarden({ kind, routes: pages.routes, wardenOptions: { renderError: pages.renderError, pages: pages.pages } });
+  t.teardown(() => warden.stop());
+  const account = await warden.createAccount();
+  const rp = await relyingParty(warden);
+  const browser = new BrowserSession(warden.url);
+  const { url, verifier, state } = await rp.authorizationUrl();
+  const loginPage = await openLoginPage(browser, url);
+  const held = await submitLogin(browser, loginPage, account.email, account.password);
+  t.is(held.status, 200);
+  t.regex(held.body, /name="code"/);
+
+  // The held login is not a login: the interaction still asks for one.
+  const again = await browser.get(loginPage.url);
+  t.regex(again.body, /name="password"/);
+  const action = `${new URL(loginPage.url).pathname}/code`;
+  const wrong = await browser.post(action, { csrf: formToken(held.body), code: '000000' });
+  t.is(wrong.status, 401);
+
+  const finished = await browser.post(action, { csrf: formToken(held.body), code: CODE });
+  t.is(finished.status, 303);
+  const consentPage = await browser.follow(finished);
+  const callback = await browser.follow(await submitConsent(browser, consentPage));
+  t.true(callback.location?.startsWith(REDIRECT_URI));
+  const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(callback.location ?? ''), {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+  });
+  t.is(tokens.claims()?.sub, account.id);
+  const success = await warden.db.auditEvent.findFirst({ where: { kind: 'login.succeeded', subject: account.id } });
+  t.deepEqual(JSON.parse(success?.data ?? '{}').amr, ['pwd', 'otp']);
+});
