@@ -6,7 +6,8 @@
 //   const client = await w.createClient({ redirect_uris: ['http://127.0.0.1:9/cb'] });
 //   // client.client_id, client.client_secret; discovery at `${w.issuer}/.well-known/openid-configuration`
 //
-// Two instances on one database: `const b = await startWarden({ kind, shareWith: a })`.
+// Two instances on one database: `const b = await startWarden({ kind, shareWith: a })`. Like two
+// instances behind one load balancer, b has a's issuer (b.issuer === a.issuer) but its own b.url.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,7 +25,7 @@ export interface StartWardenOptions {
   kind: StoreKind;
   /** Environment for the config (e.g. WARDEN_REGISTRATION=open). */
   env?: Record<string, string>;
-  /** Run a second instance on the first one's database (same secret key). */
+  /** Run a second instance on the first one's database (same secret key, same issuer). */
   shareWith?: StartedWarden;
   keyPolicy?: Partial<KeyPolicy>;
   /** Routers in front of the provider; by default the hosted pages. */
@@ -48,8 +49,9 @@ export interface TestClient {
 
 export interface StartedWarden {
   kind: StoreKind;
-  /** Base URL, no trailing slash; equal to the issuer. */
+  /** Where this instance listens, no trailing slash. */
   url: string;
+  /** The issuer: equal to url, except for a second instance (shareWith), which has the first's. */
   issuer: string;
   db: Db;
   store: Store;
@@ -83,7 +85,7 @@ export async function startWarden(options: StartWardenOptions): Promise<StartedW
   let store: Store;
   let config: Config;
   if (options.shareWith) {
-    config = { ...options.shareWith.config, issuer: url, port };
+    config = { ...options.shareWith.config, port };
     store = await openStore(config);
   } else {
     testStore = await openTestStore(options.kind, { WARDEN_REGISTRATION: 'open', ...options.env });
@@ -107,7 +109,7 @@ export async function startWarden(options: StartWardenOptions): Promise<StartedW
   return {
     kind: options.kind,
     url,
-    issuer: url,
+    issuer: config.issuer,
     db,
     store,
     config,
