@@ -3,7 +3,6 @@ import { openStore } from './store/index.ts';
 import { createLogger } from './ops/logger.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { httpMetrics, metricsEndpoint, observeProvider } from './ops/http-metrics.ts';
-import { keyPolicyFromEnv } from './oidc/key-policy.ts';
 import { createWarden } from './warden.ts';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
@@ -18,7 +17,6 @@ async function main(): Promise<void> {
     config,
     store,
     logger,
-    keyPolicy: keyPolicyFromEnv(process.env),
     metrics: {
       endpoint: metricsEndpoint(metrics),
       observe: httpMetrics(metrics),

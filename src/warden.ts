@@ -14,7 +14,7 @@ import { createAccountService, type AccountService } from './accounts/account-se
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { createProviderHost, type ProviderHost } from './oidc/provider-host.ts';
 import { loadCookieKeys } from './oidc/cookie-keys.ts';
-import { DEFAULT_KEY_POLICY, type KeyPolicy } from './oidc/key-policy.ts';
+import { keyPolicyFromEnv, type KeyPolicy } from './oidc/key-policy.ts';
 import { prismaAdapter, startPurge } from './oidc/prisma-adapter.ts';
 import type { RenderErrorHook } from './oidc/render-error.ts';
 import type { ProviderPages } from './oidc/logout-pages.ts';
@@ -34,6 +34,7 @@ export interface WardenOptions {
   config: Config;
   store: Store;
   logger?: Logger;
+  /** Key timing; defaults to the environment's (see key-policy.ts). */
   keyPolicy?: KeyPolicy;
   /** Routers in front of the provider, built once the provider exists (default: the hosted pages). */
   routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
@@ -115,7 +116,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const host = await createProviderHost({
     db,
     secretKey: config.secretKey,
-    keyPolicy: options.keyPolicy ?? DEFAULT_KEY_POLICY,
+    keyPolicy: options.keyPolicy ?? keyPolicyFromEnv(process.env),
     build: (jwks) => createProvider({ ...providerDeps, jwks }),
     ...(options.metrics?.onProvider ? { onBuild: options.metrics.onProvider } : {}),
     ...(logger ? { logger } : {}),

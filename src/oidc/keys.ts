@@ -3,7 +3,7 @@ import type { Db } from '../store/index.ts';
 import { seal, open } from '../store/secret-box.ts';
 import { appendAudit } from '../audit/index.ts';
 import { generateSigningKey, jwkSchema, signingAlgSchema, type SigningAlg, type SigningJwk } from './key-material.ts';
-import { DEFAULT_KEY_POLICY, retentionSeconds, type KeyPolicy } from './key-policy.ts';
+import { DEFAULT_KEY_POLICY, keyPolicyFromEnv, retentionSeconds, type KeyPolicy } from './key-policy.ts';
 
 /**
  * Signing keys live in the SigningKey table, shared by every instance on the database. Lifecycle:
@@ -155,6 +155,7 @@ export async function listKeys(db: Db): Promise<KeyInfo[]> {
 }
 
 export interface RotateOptions {
+  /** Defaults to the policy the environment sets (WARDEN_KEY_PROPAGATION_SECONDS...), as the server's. */
   policy?: KeyPolicy;
   /** Which algs to rotate; all of the policy's by default. */
   algs?: readonly SigningAlg[];
@@ -167,7 +168,7 @@ export interface RotateOptions {
  * first); the key it replaces is then retired and stays published until its tokens have expired.
  */
 export async function rotateKeys(db: Db, secretKey: Buffer, options: RotateOptions = {}): Promise<KeyInfo[]> {
-  const policy = options.policy ?? DEFAULT_KEY_POLICY;
+  const policy = options.policy ?? keyPolicyFromEnv(process.env);
   const activateAfter = new Date(Date.now() + policy.propagationDelaySeconds * 1000);
   const created: KeyInfo[] = [];
   for (const alg of options.algs ?? policy.algs) {

@@ -4,6 +4,7 @@ import { storeKinds } from '../helpers/store.ts';
 import { startWarden, type StartedWarden, type TestClient } from '../helpers/server.ts';
 import { client, rpFor, postForm, basicAuth } from './_rp.ts';
 import { issueUserAccessToken } from './_tokens.ts';
+import { signInAndRedeem } from './_browser.ts';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
@@ -179,10 +180,26 @@ for (const kind of storeKinds) {
   });
 
   test(`token exchange: an ID token can only yield identity scopes, and an access token is not an ID token [${kind}]`, async (t) => {
-    const { w, backend, subjectToken } = await setup(kind);
+    const { w, frontend, backend, subjectToken } = await setup(kind);
     t.teardown(() => w.stop());
     const wrongType = await exchange(w, backend, { subject_token: subjectToken, subject_token_type: ID_TOKEN });
     t.is(wrongType.body.error, 'invalid_grant');
+
+    // A real ID token, from a sign-in at the frontend through the hosted pages.
+    const user = await w.createAccount();
+    const { tokens } = await signInAndRedeem(w, await rpFor(w, frontend), frontend, user, { scope: 'openid email' });
+    const idToken = tokens.id_token ?? '';
+    const identity = await exchange(w, backend, { subject_token: idToken, subject_token_type: ID_TOKEN, scope: 'openid email' });
+    t.is(identity.status, 200);
+    t.is(identity.body.issued_token_type, ACCESS_TOKEN);
+    const info = await client.tokenIntrospection(await rpFor(w, backend), String(identity.body.access_token));
+    t.is(info.sub, user.id);
+
+    const apiScope = await exchange(w, backend, { subject_token: idToken, subject_token_type: ID_TOKEN, resource: API, scope: 'ledger:read' });
+    t.is(apiScope.body.error, 'invalid_scope', 'an ID token is no authorization for API scopes');
+
+    const idAsAccess = await exchange(w, backend, { subject_token: idToken, subject_token_type: ACCESS_TOKEN });
+    t.is(idAsAccess.body.error, 'invalid_grant', 'an ID token is not an access token');
   });
 
   test(`token exchange: the risk seam can deny or ask for step-up [${kind}]`, async (t) => {
