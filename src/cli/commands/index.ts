@@ -5,6 +5,7 @@ import { keysCommands } from './keys.ts';
 import { auditCommands } from './audit.ts';
 import { migrateCommand } from './migrate.ts';
 import { riskCommands } from './risk.ts';
+import { claimsCommands } from './claims.ts';
 
 export type Handler = (argv: string[], ctx: CliContext) => Promise<void>;
 
@@ -26,6 +27,11 @@ export const commands: Record<string, CommandEntry> = {
   audit: { summary: 'audit verify', actions: auditCommands },
   migrate: { summary: 'migrate', run: migrateCommand },
   risk: { summary: 'risk events [--account EMAIL] [--kind K] [--limit N]', actions: riskCommands },
+  claims: {
+    summary:
+      'claims map --protocol saml|oidc|oauth2 --attr NAME --value JSON [--upstream SLUG] | claims map --jsonl | claims list [--upstream S] [--status S] | claims approve ID | claims reject ID | claims set --upstream S --protocol P --attr NAME --program "..."',
+    actions: claimsCommands,
+  },
 };
 
 export function usageText(): string {
