@@ -25,17 +25,62 @@ export interface OpenStoreOptions {
   migrate?: boolean;
 }
 
+interface SharedSqlite {
+  db: Promise<Db>;
+  users: number;
+}
+
+/**
+ * SQLite files open in this process, shared by every Store on them. libsql waits for a lock
+ * synchronously, so a second connection in the same process that waited for the first one's open
+ * transaction would block the very event loop that has to finish it (a stall until the busy timeout).
+ * One client per file per process serialises its statements instead (the adapter queues them).
+ */
+const openSqlite = new Map<string, SharedSqlite>();
+
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   const kind = storeKindOf(config.databaseUrl);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  if (kind === 'sqlite') mkdirSync(path.dirname(fileURLToPath(config.databaseUrl)), { recursive: true });
-  if (options.migrate ?? true) await migrate(config);
-  const db = createDb(config.databaseUrl);
-  await db.$connect();
-  if (kind === 'sqlite') {
-    // In WAL mode NORMAL skips the fsync at each commit (it happens at checkpoints): a crash of the
-    // process loses nothing, a power cut may lose the last commits. FULL would cost one fsync per token.
-    await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  if (kind === 'postgresql') {
+    if (options.migrate ?? true) await migrate(config);
+    const db = createDb(config.databaseUrl);
+    await db.$connect();
+    return { db, kind, close: () => db.$disconnect() };
   }
-  return { db, kind, close: () => db.$disconnect() };
+
+  const file = fileURLToPath(config.databaseUrl);
+  let shared = openSqlite.get(file);
+  if (!shared) {
+    shared = { db: connectSqlite(config.databaseUrl, options.migrate ?? true), users: 0 };
+    openSqlite.set(file, shared);
+    shared.db.catch(() => openSqlite.delete(file));
+  }
+  shared.users += 1;
+  const entry = shared;
+  const db = await entry.db;
+  let closed = false;
+  return {
+    db,
+    kind,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      entry.users -= 1;
+      if (entry.users === 0) {
+        openSqlite.delete(file);
+        await db.$disconnect();
+      }
+    },
+  };
+}
+
+async function connectSqlite(databaseUrl: string, runMigrations: boolean): Promise<Db> {
+  mkdirSync(path.dirname(fileURLToPath(databaseUrl)), { recursive: true });
+  if (runMigrations) await migrate({ databaseUrl });
+  const db = createDb(databaseUrl);
+  await db.$connect();
+  // In WAL mode NORMAL skips the fsync at each commit (it happens at checkpoints): a crash of the
+  // process loses nothing, a power cut may lose the last commits. FULL would cost one fsync per token.
+  await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  return db;
 }

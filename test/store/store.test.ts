@@ -20,6 +20,34 @@ test('an SQLite store creates its folders and runs in WAL mode with a busy timeo
   t.deepEqual(await store.db.$queryRawUnsafe('PRAGMA foreign_keys'), [{ foreign_keys: 1 }]);
 });
 
+test('two stores on one SQLite file in one process share a client and never stall each other', async (t) => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'warden-store-'));
+  const config = { dataDir: root, databaseUrl: pathToFileURL(path.join(root, 'w.db')).href };
+  const [a, b] = await Promise.all([openStore(config), openStore(config)]);
+  t.is(a.db, b.db);
+  const started = Date.now();
+  await Promise.all([
+    a.db.$transaction(async (tx) => {
+      await tx.cookieKey.create({ data: { id: 'in-tx', secret: 's' } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await tx.cookieKey.create({ data: { id: 'in-tx-2', secret: 's' } });
+    }),
+    // Starts while a's transaction holds the write lock: with two connections in one process this
+    // stalled the event loop for the whole busy timeout and then failed with SQLITE_BUSY.
+    new Promise((resolve) => setTimeout(resolve, 20)).then(() => b.db.cookieKey.create({ data: { id: 'outside', secret: 's' } })),
+  ]);
+  t.true(Date.now() - started < 5000);
+  t.is(await b.db.cookieKey.count(), 3);
+  await a.close();
+  await a.close();
+  t.is(await b.db.cookieKey.count(), 3, 'the other store still works after one closed');
+  await b.close();
+  const c = await openStore(config);
+  t.teardown(() => c.close());
+  t.not(c.db, a.db, 'a store opened after all closed gets a fresh client');
+  t.is(await c.db.cookieKey.count(), 3);
+});
+
 for (const kind of storeKinds) {
   test(`relations cascade and unique constraints hold [${kind}]`, async (t) => {
     const s = await openTestStore(kind);
