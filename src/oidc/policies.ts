@@ -30,5 +30,16 @@ export const assertClientAssertion: NonNullable<Configuration['assertJwtClientAu
   }
 };
 
+/**
+ * CORS for browser-based clients: only from the origin of one of the client's own redirect URIs, and
+ * only where a browser app legitimately calls (userinfo, or any endpoint for a public client). The
+ * library never adds CORS headers to the authorization endpoint, which is navigated to, not fetched.
+ */
+export const clientBasedCORS: NonNullable<Configuration['clientBasedCORS']> = (ctx, origin, client) => {
+  if (origin === 'null') return false;
+  if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
+  return (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin);
+};
+
 /** PKCE for every client of the code flow, public or confidential (S256 is the only method offered). */
 export const pkce: NonNullable<Configuration['pkce']> = { required: () => true };

@@ -6,7 +6,7 @@ import { claims, SCOPES } from './scopes.ts';
 import { ttl } from './ttl.ts';
 import { features, type RegistrationMode } from './features.ts';
 import { extraClientMetadata } from './client-metadata.ts';
-import { assertClientAssertion, pkce } from './policies.ts';
+import { assertClientAssertion, clientBasedCORS, pkce } from './policies.ts';
 import { toProviderRenderError, type RenderErrorHook } from './render-error.ts';
 import { rotateRefreshToken, type AssessRefresh } from './refresh-policy.ts';
 import { DEFAULT_SIGNING_ALG, SIGNING_ALGS, type SigningJwk } from './key-material.ts';
@@ -65,6 +65,10 @@ function findAccount(accounts: ProviderDeps['accounts']): FindAccount {
 }
 
 function configuration(deps: ProviderDeps): Configuration {
+  // POST to the authorization (and logout) endpoint arrives cross-site, so the session cookie must be
+  // SameSite=None, which browsers only accept with Secure: possible behind https only. A plain-http
+  // issuer (local development) keeps GET and SameSite=Lax.
+  const https = deps.issuer.startsWith('https:');
   return {
     adapter: deps.adapter,
     jwks: deps.jwks,
@@ -92,14 +96,16 @@ function configuration(deps: ProviderDeps): Configuration {
     // The redirect_uri is always sent and always compared exactly (loopback ports aside, for natives).
     allowOmittingSingleRegisteredRedirectUri: false,
     assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
+    clientBasedCORS,
     rotateRefreshToken: rotateRefreshToken(deps.assessRefresh),
     // Keeps the `act` chain a token exchange put on a token (the library recomputes `extra` on save).
     extraTokenClaims: (_ctx, token) => token.extra,
     renderError: toProviderRenderError(deps.renderError),
+    enableHttpPostMethods: https,
     cookies: {
       keys: deps.cookieKeys,
-      long: { httpOnly: true, sameSite: 'lax' },
-      short: { httpOnly: true, sameSite: 'lax' },
+      long: https ? { httpOnly: true, sameSite: 'none', secure: true } : { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
     },
     clockTolerance: 15,
     fetch: outboundFetch(deps.allowPrivateNetworkFetch),

@@ -21,6 +21,9 @@ import { DEFAULT_KEY_POLICY, type KeyPolicy } from '../../src/oidc/key-policy.ts
 import type { AccountRecord } from '../../src/accounts/account-service.ts';
 import { openTestStore, type TestStore } from './store.ts';
 
+/** Headers a TLS-terminating proxy would add (for httpsIssuer instances). */
+export const httpsHeaders: Readonly<Record<string, string>> = { 'x-forwarded-proto': 'https' };
+
 export interface StartWardenOptions {
   kind: StoreKind;
   /** Environment for the config (e.g. WARDEN_REGISTRATION=open). */
@@ -28,6 +31,11 @@ export interface StartWardenOptions {
   /** Run a second instance on the first one's database (same secret key, same issuer). */
   shareWith?: StartedWarden;
   keyPolicy?: Partial<KeyPolicy>;
+  /**
+   * Serve an https issuer (https://localhost:<port>) as if behind a TLS-terminating proxy: requests
+   * must then carry `X-Forwarded-Proto: https` (see `httpsHeaders`). For https-only behaviour.
+   */
+  httpsIssuer?: boolean;
   /** Routers in front of the provider; by default the hosted pages. */
   routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
   /** Anything else createWarden takes (risk hooks, pages...). */
@@ -89,7 +97,9 @@ export async function startWarden(options: StartWardenOptions): Promise<StartedW
     store = await openStore(config);
   } else {
     testStore = await openTestStore(options.kind, { WARDEN_REGISTRATION: 'open', ...options.env });
-    config = { ...testStore.config, issuer: url, port };
+    config = options.httpsIssuer
+      ? { ...testStore.config, issuer: `https://localhost:${port}`, port, trustProxy: true }
+      : { ...testStore.config, issuer: url, port };
     store = testStore.store;
   }
 

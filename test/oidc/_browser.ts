@@ -78,6 +78,8 @@ export function formOf(html: string, action: RegExp): { action: string; fields: 
 
 export interface SignInResult {
   callback: URL;
+  /** Which hosted pages the flow went through ('login', 'consent'). */
+  pages: string[];
   codeVerifier: string;
   state: string;
   nonce: string;
@@ -119,17 +121,20 @@ export async function signIn(
   });
   const origin = new URL(w.issuer).origin;
   let step = await browser.follow(await browser.get(url), url.href, origin);
+  const pages: string[] = [];
 
-  for (let pages = 0; pages < 5 && !step.leftTo; pages++) {
+  for (let hops = 0; hops < 5 && !step.leftTo; hops++) {
     const html = await step.response.text();
     let submitted: Response;
     let action: string;
     if (/name="password"/.test(html)) {
       const form = formOf(html, /\/login$/);
+      pages.push('login');
       action = new URL(form.action, step.url).href;
       submitted = await browser.post(action, { ...form.fields, login: account.email, password: account.password });
     } else if (/\/confirm"/.test(html)) {
       const form = formOf(html, /\/confirm$/);
+      pages.push('consent');
       action = new URL(form.action, step.url).href;
       submitted = await browser.post(action, form.fields);
     } else {
@@ -139,7 +144,7 @@ export async function signIn(
     step = await browser.follow(submitted, action, origin);
   }
   if (!step.leftTo) throw new Error('the flow never returned to the client');
-  return { callback: step.leftTo, codeVerifier, state, nonce, browser };
+  return { callback: step.leftTo, pages, codeVerifier, state, nonce, browser };
 }
 
 /** signIn, then redeem the code with openid-client (PKCE, state, nonce, iss all checked). */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decodeJwt } from 'jose';
 import { storeKinds } from '../helpers/store.ts';
-import { startWarden } from '../helpers/server.ts';
+import { httpsHeaders, startWarden } from '../helpers/server.ts';
 import { client, rpFor, postForm, basicAuth } from './_rp.ts';
 import { signIn, signInAndRedeem } from './_browser.ts';
 
@@ -152,14 +152,55 @@ for (const kind of storeKinds) {
     t.is(location.searchParams.get('error'), 'login_required');
   });
 
-  test(`a second authorization in the same browser session reuses the session and the consent [${kind}]`, async (t) => {
+  test(`a second authorization in the same browser session reuses the session and the consent; prompt=login asks again [${kind}]`, async (t) => {
     const w = await startWarden({ kind });
     t.teardown(() => w.stop());
     const user = await w.createAccount();
     const c = await w.createClient({ redirect_uris: [REDIRECT] });
     const rp = await rpFor(w, c);
     const first = await signInAndRedeem(w, rp, c, user);
+    t.deepEqual(first.pages, ['login', 'consent']);
     const second = await signInAndRedeem(w, rp, c, user, { browser: first.browser, params: { prompt: 'none' } });
+    t.deepEqual(second.pages, []);
     t.is(decodeJwt(second.tokens.id_token ?? '').sub, user.id);
+    const third = await signInAndRedeem(w, rp, c, user, { browser: first.browser, params: { prompt: 'login' } });
+    t.deepEqual(third.pages, ['login']);
+    const hinted = await signInAndRedeem(w, rp, c, user, { browser: first.browser, params: { id_token_hint: third.tokens.id_token ?? '', prompt: 'none' } });
+    t.is(decodeJwt(hinted.tokens.id_token ?? '').sub, user.id);
+  });
+
+  test(`the authorization endpoint accepts POST (https issuers: the session cookie must be SameSite=None; Secure) [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, httpsIssuer: true });
+    t.teardown(() => w.stop());
+    const c = await w.createClient({ redirect_uris: [REDIRECT] });
+    const discovery = (await (await fetch(`${w.url}/.well-known/openid-configuration`, { headers: httpsHeaders })).json()) as { issuer: string };
+    t.is(discovery.issuer, w.issuer);
+    const response = await fetch(`${w.url}/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...httpsHeaders },
+      body: new URLSearchParams({
+        client_id: c.client_id,
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: REDIRECT,
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      }),
+      redirect: 'manual',
+    });
+    t.true([302, 303].includes(response.status));
+    t.regex(response.headers.get('location') ?? '', /^\/interaction\//);
+  });
+
+  test(`a refresh cannot widen the scope [${kind}]`, async (t) => {
+    const w = await startWarden({ kind });
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const c = await w.createClient({ redirect_uris: [REDIRECT] });
+    const rp = await rpFor(w, c);
+    const { tokens } = await signInAndRedeem(w, rp, c, user, { scope: 'openid offline_access', params: { prompt: 'consent' } });
+    const wider = await postForm(`${w.issuer}/token`, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '', scope: 'openid email offline_access' }, basicAuth(c));
+    t.is(wider.status, 400);
+    t.is(((await wider.json()) as { error: string }).error, 'invalid_scope');
   });
 }

@@ -5,6 +5,7 @@ import { startWarden, type StartedWarden, type TestClient } from '../helpers/ser
 import { client, rpFor, postForm, basicAuth } from './_rp.ts';
 import { issueUserAccessToken } from './_tokens.ts';
 import { signInAndRedeem } from './_browser.ts';
+import { verifyAudit } from '../../src/audit/index.ts';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
@@ -65,6 +66,13 @@ for (const kind of storeKinds) {
     t.is(info.act, undefined);
     const userinfo = await client.fetchUserInfo(rp, tokens.access_token, accountId);
     t.is(typeof userinfo.email, 'string');
+
+    // Every exchange is in the audit log, and the chain still verifies.
+    const audited = await w.db.auditEvent.findMany({ where: { kind: 'token.exchanged' } });
+    t.is(audited.length, 1);
+    t.is(audited[0]?.subject, accountId);
+    t.is(audited[0]?.actor, backend.client_id);
+    t.true((await verifyAudit(w.db)).ok);
   });
 
   test(`token exchange with actor and resource: a JWT for the API with an act claim, nested on a second hop [${kind}]`, async (t) => {
