@@ -23,9 +23,11 @@ async function main(): Promise<void> {
       onProvider: (provider) => observeProvider(provider, metrics),
     },
   });
-  await warden.listen(config.port);
+  const server = await warden.listen(config.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
   // Never the secret key or database credentials: only where Warden runs and on what.
-  logger.info({ issuer: config.issuer, port: config.port, store: store.kind }, 'warden listening');
+  logger.info({ issuer: config.issuer, port, store: store.kind }, 'warden listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {
