@@ -20,7 +20,7 @@ import type { RenderErrorHook } from './oidc/render-error.ts';
 import type { ProviderPages } from './oidc/logout-pages.ts';
 import type { AssessExchange } from './oidc/token-exchange/index.ts';
 import type { AssessRefresh } from './oidc/refresh-policy.ts';
-import type { PrivateNetworkPolicy } from './oidc/outbound-fetch.ts';
+import { privateNetworkPolicyFromEnv, type PrivateNetworkPolicy } from './oidc/outbound-fetch.ts';
 
 /** What the routers mounted in front of the provider (interactions, federation, admin) get. */
 export interface RouteContext {
@@ -45,7 +45,10 @@ export interface WardenOptions {
   pages?: ProviderPages;
   assessExchange?: AssessExchange;
   assessRefresh?: AssessRefresh;
-  /** Outgoing URLs (back-channel logout, jwks_uri...) allowed to reach private addresses. */
+  /**
+   * Outgoing URLs (back-channel logout, jwks_uri...) allowed to reach private addresses; defaults to
+   * the origins in WARDEN_PRIVATE_FETCH_ORIGINS.
+   */
   allowPrivateNetworkFetch?: PrivateNetworkPolicy;
 }
 
@@ -102,7 +105,6 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     pages: options.pages ?? providerPages,
     ...(options.assessExchange ? { assessExchange: options.assessExchange } : {}),
     ...(options.assessRefresh ? { assessRefresh: options.assessRefresh } : {}),
-    ...(options.allowPrivateNetworkFetch ? { allowPrivateNetworkFetch: options.allowPrivateNetworkFetch } : {}),
     onTokenExchanged: async (event) => {
       await appendAudit(db, {
         kind: 'token.exchanged',
@@ -112,6 +114,8 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
       });
     },
   };
+  const allowPrivate = options.allowPrivateNetworkFetch ?? privateNetworkPolicyFromEnv(process.env);
+  if (allowPrivate) providerDeps.allowPrivateNetworkFetch = allowPrivate;
 
   const host = await createProviderHost({
     db,

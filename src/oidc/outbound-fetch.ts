@@ -1,4 +1,5 @@
 import type { Configuration } from 'oidc-provider';
+import { z } from 'zod';
 
 /** Decides whether an outgoing request may reach a private / loopback address (see below). */
 export type PrivateNetworkPolicy = (url: URL) => boolean;
@@ -22,4 +23,20 @@ export function outboundFetch(allowPrivate: PrivateNetworkPolicy | undefined): N
     }
     return globalThis.fetch(input, init);
   };
+}
+
+const originList = z
+  .string()
+  .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)));
+
+/**
+ * WARDEN_PRIVATE_FETCH_ORIGINS: comma-separated origins (e.g. `http://rp.internal:8080`) whose URLs
+ * may resolve to private addresses. Unset: no exemption, the guard applies to everything.
+ */
+export function privateNetworkPolicyFromEnv(env: NodeJS.ProcessEnv): PrivateNetworkPolicy | undefined {
+  const raw = env.WARDEN_PRIVATE_FETCH_ORIGINS;
+  if (!raw) return undefined;
+  const origins = new Set(originList.parse(raw));
+  return (url) => origins.has(url.origin);
 }

@@ -95,3 +95,24 @@ for (const kind of storeKinds) {
     t.is(new URL(after.headers.get('location') ?? '').searchParams.get('error'), 'login_required');
   });
 }
+
+for (const kind of storeKinds) {
+  test(`back-channel logout never reaches a private address that was not exempted (SSRF guard) [${kind}]`, async (t) => {
+    const receiver = await logoutReceiver();
+    const w = await startWarden({ kind });
+    t.teardown(async () => {
+      await receiver.close();
+      await w.stop();
+    });
+    const user = await w.createAccount();
+    const c = await w.createClient({ redirect_uris: [REDIRECT], post_logout_redirect_uris: [AFTER_LOGOUT], backchannel_logout_uri: receiver.url });
+    const rp = await rpFor(w, c);
+    const { tokens, browser } = await signInAndRedeem(w, rp, c, user);
+    const page = await browser.get(client.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token ?? '', post_logout_redirect_uri: AFTER_LOGOUT }));
+    const form = formOf(await page.text(), /\/session\/end\/confirm/);
+    const confirmed = await browser.post(new URL(form.action, w.issuer), { ...form.fields, logout: 'yes' });
+    t.true([302, 303].includes(confirmed.status), 'the logout itself still completes');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    t.is(receiver.received.length, 0);
+  });
+}
