@@ -192,3 +192,23 @@ for (const kind of storeKinds) {
     t.false((await badJwt.text()).includes(' at '), 'no stack trace');
   });
 }
+
+for (const kind of storeKinds) {
+  test(`CORS only from a client's own redirect origin, only where browsers call, never on the authorization endpoint [${kind}]`, async (t) => {
+    const w = await startWarden({ kind });
+    t.teardown(() => w.stop());
+    const spa = await w.createClient({ token_endpoint_auth_method: 'none', redirect_uris: ['https://spa.example.test/cb'] });
+    const web = await w.createClient({ redirect_uris: ['https://web.example.test/cb'] });
+    const token = (origin: string, c: TestClient) =>
+      fetch(`${w.issuer}/token`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded', ...(c.client_secret ? basicAuth(c) : {}) },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: c.client_id }),
+      });
+    t.is((await token('https://spa.example.test', spa)).headers.get('access-control-allow-origin'), 'https://spa.example.test');
+    t.is((await token('https://evil.example', spa)).headers.get('access-control-allow-origin'), null);
+    t.is((await token('https://web.example.test', web)).headers.get('access-control-allow-origin'), null, 'confidential clients are not browsers');
+    const auth = await fetch(`${w.issuer}/auth?client_id=${spa.client_id}`, { headers: { origin: 'https://spa.example.test' }, redirect: 'manual' });
+    t.is(auth.headers.get('access-control-allow-origin'), null);
+  });
+}
