@@ -15,7 +15,7 @@ import { isValidCsrfToken } from './csrf.ts';
 import type { FormHandler, InteractionDeps, ResolvedDeps } from './deps.ts';
 import { errorPageHtml } from './error-page.ts';
 import { handleLogin, showLoginPage } from './login.ts';
-import { interactionPath, loadInteraction, sendPage } from './page-helpers.ts';
+import { interactionPath, loadInteraction } from './page-helpers.ts';
 import { handleRegistration, showRegistrationPage } from './registration.ts';
 import { createLoginThrottle } from './throttle.ts';
 import { setPageHeaders } from './views.ts';
@@ -30,7 +30,9 @@ function resolveDeps(deps: InteractionDeps): ResolvedDeps {
 }
 
 function sendError(ctx: Context, status: number, code: string, detail?: string, retryHref?: string): void {
-  sendPage(ctx, 'error', { title: '' }, status);
+  setPageHeaders(ctx);
+  ctx.status = status;
+  ctx.type = 'html';
   ctx.body = errorPageHtml({ code, detail, retryHref });
 }
 
@@ -38,6 +40,21 @@ function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const status = 'status' in error ? error.status : 'statusCode' in error ? error.statusCode : undefined;
   return typeof status === 'number' ? status : undefined;
+}
+
+interface RequestLogger {
+  error(details: object, message: string): void;
+}
+
+// app.ts puts a request-scoped logger in ctx.state.log; without one (a bare test app) koa's own
+// error event is the place.
+function reportUnexpected(ctx: Context, error: unknown): void {
+  const log: unknown = (ctx.state as { log?: unknown }).log;
+  if (typeof log === 'object' && log !== null && 'error' in log && typeof log.error === 'function') {
+    (log as RequestLogger).error({ err: error, path: ctx.path }, 'interaction page failed');
+  } else {
+    ctx.app.emit('error', error, ctx);
+  }
 }
 
 // Errors become pages, never stack traces. Unexpected ones are still reported to the app for logging.
@@ -60,7 +77,7 @@ async function pageErrors(ctx: Context, next: Next): Promise<void> {
       sendError(ctx, status, 'bad_form');
       return;
     }
-    ctx.app.emit('error', error, ctx);
+    reportUnexpected(ctx, error);
     sendError(ctx, 500, 'server_error');
   }
 }
