@@ -2,7 +2,7 @@
 // JSON, and the columns it is looked up by (grantId, uid, userCode) plus its expiry and consumption.
 // Expired rows count as absent on every read; startPurge() deletes them in the background.
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
-import { Prisma, type Db } from '../store/index.ts';
+import { sqlRunnerFor, type Prisma, type Db } from '../store/index.ts';
 
 /** Every model oidc-provider 9 persists through its adapter. */
 export const oidcModels = [
@@ -24,38 +24,39 @@ export const oidcModels = [
 
 export type OidcModel = (typeof oidcModels)[number];
 
-interface StoredRow {
-  payload: Prisma.JsonValue;
-  expiresAt: Date | null;
-  consumedAt: Date | null;
-}
-
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 function isJsonObject(value: unknown): value is Prisma.JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The payload as oidc-provider saved it, with `consumed` restored from its column. */
-function toPayload(row: StoredRow | undefined, now: Date): AdapterPayload | undefined {
-  if (!row) return undefined;
-  if (row.expiresAt && row.expiresAt <= now) return undefined;
-  const stored: unknown = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
-  if (!isJsonObject(stored)) throw new Error('OidcPayload row holds a non-object payload');
-  // The payload is JSON this adapter wrote from an AdapterPayload; its shape is oidc-provider's to check.
-  const payload = { ...stored } as AdapterPayload;
-  if (row.consumedAt) payload.consumed = epochSeconds(row.consumedAt);
-  return payload;
-}
-
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+const selectLive = `SELECT "payload", "consumedAt" FROM "OidcPayload" WHERE "model" = ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`;
+
 /**
- * A class oidc-provider instantiates once per model name: `adapter: prismaAdapter(db)`.
- * Every call is on the token path, so each is one plain SQL statement (portable between SQLite and
- * PostgreSQL) instead of a Prisma model query, which costs several times more CPU per call here.
+ * A class oidc-provider instantiates once per model name: `adapter: prismaAdapter(db)`, where `db` comes
+ * from openStore. Every call is on the token path, so each is one portable SQL statement on the store's
+ * own connection rather than a Prisma model query, which costs several times more CPU per call.
  */
 export function prismaAdapter(db: Db): AdapterConstructor {
+  const sql = sqlRunnerFor(db);
+
+  /** The payload as oidc-provider saved it, with `consumed` restored from its column. */
+  function toPayload(rows: Record<string, unknown>[]): AdapterPayload | undefined {
+    const row = rows[0];
+    if (!row) return undefined;
+    const stored: unknown = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+    if (!isJsonObject(stored)) throw new Error('OidcPayload row holds a non-object payload');
+    // The payload is JSON this adapter wrote from an AdapterPayload; its shape is oidc-provider's to check.
+    const payload = { ...stored } as AdapterPayload;
+    const consumedAt = sql.readDate(row.consumedAt);
+    if (consumedAt) payload.consumed = epochSeconds(consumedAt);
+    return payload;
+  }
+
+  const now = () => sql.dateParam(new Date());
+
   return class PrismaAdapter implements Adapter {
     readonly model: string;
 
@@ -65,55 +66,59 @@ export function prismaAdapter(db: Db): AdapterConstructor {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const { consumed, ...rest } = payload;
-      const now = new Date();
-      const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(now.getTime() + expiresIn * 1000) : null;
+      const at = new Date();
+      const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + expiresIn * 1000) : null;
       // oidc-provider re-saves a consumed token with `consumed` set. A save without it must not undo a
       // consumption that a concurrent request recorded meanwhile, hence COALESCE with the stored value.
       const consumedAt = typeof consumed === 'number' ? new Date(consumed * 1000) : null;
-      await db.$executeRaw`
-        INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
-        VALUES (${this.model}, ${id}, ${JSON.stringify(rest)}, ${optionalText(payload.grantId)},
-                ${optionalText(payload.userCode)}, ${optionalText(payload.uid)}, ${expiresAt}, ${consumedAt}, ${now})
-        ON CONFLICT ("model", "id") DO UPDATE SET
-          "payload" = excluded."payload", "grantId" = excluded."grantId", "userCode" = excluded."userCode",
-          "uid" = excluded."uid", "expiresAt" = excluded."expiresAt",
-          "consumedAt" = COALESCE(excluded."consumedAt", "OidcPayload"."consumedAt")`;
+      await sql.execute(
+        `INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("model", "id") DO UPDATE SET
+           "payload" = excluded."payload", "grantId" = excluded."grantId", "userCode" = excluded."userCode",
+           "uid" = excluded."uid", "expiresAt" = excluded."expiresAt",
+           "consumedAt" = COALESCE(excluded."consumedAt", "OidcPayload"."consumedAt")`,
+        [
+          this.model,
+          id,
+          JSON.stringify(rest),
+          optionalText(payload.grantId),
+          optionalText(payload.userCode),
+          optionalText(payload.uid),
+          expiresAt && sql.dateParam(expiresAt),
+          consumedAt && sql.dateParam(consumedAt),
+          sql.dateParam(at),
+        ],
+      );
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const rows = await db.$queryRaw<StoredRow[]>`
-        SELECT "payload", "expiresAt", "consumedAt" FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id}`;
-      return toPayload(rows[0], new Date());
+      return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const rows = await db.$queryRaw<StoredRow[]>`
-        SELECT "payload", "expiresAt", "consumedAt" FROM "OidcPayload" WHERE "model" = ${this.model} AND "uid" = ${uid}
-        LIMIT 1`;
-      return toPayload(rows[0], new Date());
+      return toPayload(await sql.query(`${selectLive} AND "uid" = ? LIMIT 1`, [this.model, now(), uid]));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const rows = await db.$queryRaw<StoredRow[]>`
-        SELECT "payload", "expiresAt", "consumedAt" FROM "OidcPayload"
-        WHERE "model" = ${this.model} AND "userCode" = ${userCode} LIMIT 1`;
-      return toPayload(rows[0], new Date());
+      return toPayload(await sql.query(`${selectLive} AND "userCode" = ? LIMIT 1`, [this.model, now(), userCode]));
     }
 
     async consume(id: string): Promise<void> {
       // Only the first consumption is recorded, so the time reported for a replay is the original one.
-      await db.$executeRaw`
-        UPDATE "OidcPayload" SET "consumedAt" = ${new Date()}
-        WHERE "model" = ${this.model} AND "id" = ${id} AND "consumedAt" IS NULL`;
+      await sql.execute(
+        `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND "id" = ? AND "consumedAt" IS NULL`,
+        [now(), this.model, id],
+      );
     }
 
     async destroy(id: string): Promise<void> {
-      await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "id" = ${id}`;
+      await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND "id" = ?`, [this.model, id]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       // oidc-provider calls this once per token model, each covering its own rows.
-      await db.$executeRaw`DELETE FROM "OidcPayload" WHERE "model" = ${this.model} AND "grantId" = ${grantId}`;
+      await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND "grantId" = ?`, [this.model, grantId]);
     }
   };
 }

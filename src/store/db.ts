@@ -6,6 +6,7 @@ import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.ts';
+import { createSqlRunner, type DriverAdapter, type SqlRunner } from './sql.ts';
 
 export { Prisma } from './generated/sqlite/client.ts';
 export type * from './generated/sqlite/models.ts';
@@ -35,12 +36,58 @@ export function storeKindOf(databaseUrl: string): StoreKind {
   throw new Error('DATABASE_URL must be a file: URL (SQLite) or a postgresql:// URL');
 }
 
+type AdapterFactory = NonNullable<NonNullable<ConstructorParameters<typeof SqliteClient>[0]>['adapter']>;
+
+/**
+ * Wraps a driver adapter factory to keep hold of the adapter Prisma connects through, so plain SQL
+ * (sql.ts) can share it. Prisma connects lazily; the first plain statement triggers that connection.
+ */
+function sharingAdapter(factory: PrismaLibSQL | PrismaPg, db: () => Db) {
+  let current: Promise<DriverAdapter> | undefined;
+  let resolveCurrent: ((adapter: DriverAdapter) => void) | undefined;
+  const wrapper: AdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      if (resolveCurrent) resolveCurrent(adapter);
+      else current = Promise.resolve(adapter);
+      resolveCurrent = undefined;
+      return adapter;
+    },
+  };
+  const connected = (): Promise<DriverAdapter> => {
+    if (!current) {
+      current = new Promise((resolve) => (resolveCurrent = resolve));
+      void db().$connect();
+    }
+    return current;
+  };
+  return { wrapper, connected };
+}
+
+const sqlRunners = new WeakMap<Db, SqlRunner>();
+
+/** The plain-SQL runner sharing `db`'s connection; `db` must come from createDb (openStore). */
+export function sqlRunnerFor(db: Db): SqlRunner {
+  const runner = sqlRunners.get(db);
+  if (!runner) throw new Error('this Prisma client was not created by openStore, so it has no SQL runner');
+  return runner;
+}
+
 export function createDb(databaseUrl: string): Db {
-  if (storeKindOf(databaseUrl) === 'sqlite') {
-    return new SqliteClient({ adapter: new PrismaLibSQLWithBusyTimeout({ url: databaseUrl }) });
+  const kind = storeKindOf(databaseUrl);
+  let db: Db | undefined;
+  const factory =
+    kind === 'sqlite' ? new PrismaLibSQLWithBusyTimeout({ url: databaseUrl }) : new PrismaPg({ connectionString: databaseUrl });
+  const { wrapper, connected } = sharingAdapter(factory, () => db!);
+  if (kind === 'sqlite') {
+    db = new SqliteClient({ adapter: wrapper });
+  } else {
+    // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
+    // case-insensitive filters), so viewing it through the SQLite type only hides options.
+    db = new PostgresqlClient({ adapter: wrapper }) as unknown as Db;
   }
-  const postgresql = new PostgresqlClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
-  // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
-  // case-insensitive filters), so viewing it through the SQLite type only hides options.
-  return postgresql as unknown as Db;
+  sqlRunners.set(db, createSqlRunner(kind, connected));
+  return db;
 }

@@ -1,0 +1,61 @@
+// Plain SQL on the store's own driver connection, for the few hot paths (oidc-provider's adapter) where
+// a Prisma query costs several times the statement itself. Statements go through the same driver
+// adapter as Prisma's, so they queue behind an open Prisma transaction instead of opening a second
+// connection (which, on SQLite, would stall this process's event loop on the lock).
+import type { PrismaLibSQL } from '@prisma/adapter-libsql';
+import type { StoreKind } from './db.ts';
+
+export type DriverAdapter = Awaited<ReturnType<PrismaLibSQL['connect']>>;
+type ArgType = Parameters<DriverAdapter['queryRaw']>[0]['argTypes'][number];
+
+export type SqlValue = string | number | null;
+
+export interface SqlRunner {
+  kind: StoreKind;
+  /** Rows as objects keyed by column name. Placeholders are `?` on both stores. */
+  query(sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]>;
+  /** Number of rows affected. */
+  execute(sql: string, params: SqlValue[]): Promise<number>;
+  /** A Date as the store's DateTime columns hold it (what Prisma writes), for parameters. */
+  dateParam(date: Date): string;
+  /** A DateTime column value read through query(). */
+  readDate(value: unknown): Date | null;
+}
+
+function argType(value: SqlValue): ArgType {
+  return { scalarType: typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : 'string', arity: 'scalar' };
+}
+
+/** `?` -> `$1, $2, ...` (our statements never contain a literal question mark). */
+function numberedPlaceholders(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>): SqlRunner {
+  const toQuery = (sql: string, params: SqlValue[]) => ({
+    sql: kind === 'postgresql' ? numberedPlaceholders(sql) : sql,
+    args: params,
+    argTypes: params.map(argType),
+  });
+  return {
+    kind,
+    async query(sql, params) {
+      const result = await (await adapter()).queryRaw(toQuery(sql, params));
+      return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
+    },
+    async execute(sql, params) {
+      return (await adapter()).executeRaw(toQuery(sql, params));
+    },
+    // SQLite: Prisma's libsql adapter writes ISO 8601 with "+00:00", which sorts like time. PostgreSQL
+    // `timestamp(3)` (no zone) ignores the zone suffix of its input, so the UTC wall time is stored.
+    dateParam: (date) => (kind === 'sqlite' ? date.toISOString().replace('Z', '+00:00') : date.toISOString()),
+    readDate(value) {
+      if (value === null || value === undefined) return null;
+      if (value instanceof Date) return value;
+      if (typeof value !== 'string') throw new TypeError('unexpected DateTime column value');
+      // The pg adapter returns zone-less UTC text ("2026-01-02T03:04:05.678" or with "+00:00").
+      return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+    },
+  };
+}

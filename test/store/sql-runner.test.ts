@@ -1,0 +1,60 @@
+import test from 'ava';
+import { sqlRunnerFor } from '../../src/store/index.ts';
+import { createDb } from '../../src/store/db.ts';
+import { openTestStore, storeKinds } from '../helpers/store.ts';
+
+// A zone far from UTC: DateTime values must not shift with the process's time zone.
+process.env.TZ = 'Pacific/Kiritimati';
+
+for (const kind of storeKinds) {
+  test(`dates written by plain SQL read back the same through Prisma and the reverse [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await sql.execute('INSERT INTO "CookieKey" ("id", "secret", "createdAt") VALUES (?, ?, ?)', ['plain', 's', sql.dateParam(at)]);
+    await s.db.cookieKey.create({ data: { id: 'prisma', secret: 's', createdAt: at } });
+    t.is((await s.db.cookieKey.findUniqueOrThrow({ where: { id: 'plain' } })).createdAt.toISOString(), at.toISOString());
+    const rows = await sql.query('SELECT "id", "createdAt" FROM "CookieKey" ORDER BY "id"', []);
+    t.deepEqual(rows.map((row) => [row.id, sql.readDate(row.createdAt)?.toISOString()]), [
+      ['plain', at.toISOString()],
+      ['prisma', at.toISOString()],
+    ]);
+    const later = await sql.query('SELECT "id" FROM "CookieKey" WHERE "createdAt" > ?', [sql.dateParam(new Date(at.getTime() - 1))]);
+    t.is(later.length, 2);
+    const none = await sql.query('SELECT "id" FROM "CookieKey" WHERE "createdAt" > ?', [sql.dateParam(at)]);
+    t.is(none.length, 0);
+  });
+
+  test(`plain SQL waits for an open Prisma transaction instead of failing [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    await Promise.all([
+      s.db.$transaction(async (tx) => {
+        await tx.cookieKey.create({ data: { id: 'tx-1', secret: 's' } });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.cookieKey.create({ data: { id: 'tx-2', secret: 's' } });
+      }),
+      new Promise((resolve) => setTimeout(resolve, 20)).then(() =>
+        sql.execute('INSERT INTO "CookieKey" ("id", "secret", "createdAt") VALUES (?, ?, ?)', ['plain', 's', sql.dateParam(new Date())]),
+      ),
+    ]);
+    t.is(await s.db.cookieKey.count(), 3);
+  });
+
+  test(`a runner connects its client on first use [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const db = createDb(s.databaseUrl);
+    t.teardown(() => db.$disconnect());
+    const rows = await sqlRunnerFor(db).query('SELECT COUNT(*) AS "n" FROM "CookieKey"', []);
+    t.is(Number(rows[0]?.n), 0);
+  });
+}
+
+test('a Prisma client from elsewhere has no runner', async (t) => {
+  const s = await openTestStore('sqlite');
+  t.teardown(() => s.dispose());
+  t.throws(() => sqlRunnerFor(Object.create(s.db)), { message: /not created by openStore/ });
+});
