@@ -12,6 +12,7 @@ import { rotateRefreshToken, type AssessRefresh } from './refresh-policy.ts';
 import { DEFAULT_SIGNING_ALG, SIGNING_ALGS, type SigningJwk } from './key-material.ts';
 import type { ProviderPages } from './logout-pages.ts';
 import { outboundFetch, type PrivateNetworkPolicy } from './outbound-fetch.ts';
+import { loadExistingGrant } from './admin-scope.ts';
 import { registerTokenExchange, type AssessExchange, type ExchangedEvent } from './token-exchange/index.ts';
 
 export interface ProviderDeps {
@@ -73,6 +74,7 @@ function configuration(deps: ProviderDeps): Configuration {
     adapter: deps.adapter,
     jwks: deps.jwks,
     findAccount: findAccount(deps.accounts),
+    loadExistingGrant: loadExistingGrant(deps.accounts),
     claims,
     scopes: SCOPES,
     ttl,

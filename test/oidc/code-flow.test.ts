@@ -204,3 +204,21 @@ for (const kind of storeKinds) {
     t.is(((await wider.json()) as { error: string }).error, 'invalid_scope');
   });
 }
+
+for (const kind of storeKinds) {
+  test(`warden:admin is only ever granted to admin accounts [${kind}]`, async (t) => {
+    const w = await startWarden({ kind });
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const admin = await w.createAccount({ isAdmin: true });
+    const c = await w.createClient({ redirect_uris: [REDIRECT] });
+    const rp = await rpFor(w, c);
+
+    const asUser = await signInAndRedeem(w, rp, c, user, { scope: 'openid warden:admin' });
+    t.false((asUser.tokens.scope ?? '').split(' ').includes('warden:admin'));
+    t.false(String((await client.tokenIntrospection(rp, asUser.tokens.access_token)).scope).includes('warden:admin'));
+
+    const asAdmin = await signInAndRedeem(w, rp, c, admin, { scope: 'openid warden:admin' });
+    t.true((asAdmin.tokens.scope ?? '').split(' ').includes('warden:admin'));
+  });
+}
