@@ -41,19 +41,19 @@ export interface AccountRow {
 function readProfile(value: unknown): StandardProfile {
   const parsed = profileSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const lenient = profileSchema.partial().safeParse(
-    Object.fromEntries(
-      Object.entries(typeof value === 'object' && value !== null ? value : {}).filter(
-        ([key, claim]) => profileSchema.shape[key as keyof typeof profileSchema.shape]?.safeParse(claim).success,
-      ),
-    ),
-  );
-  return lenient.success ? lenient.data : {};
+  if (typeof value !== 'object' || value === null) return {};
+  const stored = new Map(Object.entries(value));
+  const kept: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(profileSchema.shape)) {
+    const claim = stored.get(key);
+    if (claim !== undefined && schema.safeParse(claim).success) kept[key] = claim;
+  }
+  return profileSchema.catch({}).parse(kept);
 }
 
 function readList(value: unknown): string[] {
-  const parsed = groupListSchema.safeParse(value);
-  return parsed.success ? parsed.data : z.array(z.string()).catch([]).parse(value);
+  if (!Array.isArray(value)) return [];
+  return value.filter((entry): entry is string => groupListSchema.element.safeParse(entry).success);
 }
 
 export function toAccountRecord(row: AccountRow): AccountRecord {

@@ -186,3 +186,26 @@ for (const kind of storeKinds) {
     t.is(await accounts.claimsFor('no-such-account', 'openid'), undefined);
   });
 }
+
+test('stored claims that no longer validate are dropped one by one, not all at once', async (t) => {
+  const { toAccountRecord } = await import('../../src/accounts/account-record.ts');
+  const record = toAccountRecord({
+    id: 'a',
+    email: 'a@example.org',
+    emailVerified: false,
+    passwordHash: null,
+    profile: { name: 'Kept', website: 'not a url', unknown_claim: 1 },
+    groups: ['x', 3],
+    roles: 'nope',
+    isAdmin: false,
+    disabled: false,
+    sessionEpoch: 0,
+    totpSecret: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  t.deepEqual(record.profile, { name: 'Kept' });
+  t.deepEqual(record.groups, ['x']);
+  t.deepEqual(record.roles, []);
+  t.false(record.hasPassword);
+});
