@@ -136,6 +136,12 @@ function migratedTemplate(): Promise<string> {
         await admin.query(`CREATE DATABASE "${building}"`);
         await migrate({ databaseUrl: postgresUrl(building) });
         await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+        // Templates of older migration sets are of no further use; one still being cloned stays.
+        const stale = await admin.query<{ datname: string }>(
+          `SELECT datname FROM pg_database WHERE datname LIKE 'warden\\_tpl\\_%' AND datname <> $1`,
+          [name],
+        );
+        for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
       }
       return name;
     } finally {
