@@ -44,23 +44,18 @@ type AdapterFactory = NonNullable<NonNullable<ConstructorParameters<typeof Sqlit
  */
 function sharingAdapter(factory: PrismaLibSQL | PrismaPg, db: () => Db) {
   let current: Promise<DriverAdapter> | undefined;
-  let resolveCurrent: ((adapter: DriverAdapter) => void) | undefined;
   const wrapper: AdapterFactory = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => {
-      const adapter = await factory.connect();
-      if (resolveCurrent) resolveCurrent(adapter);
-      else current = Promise.resolve(adapter);
-      resolveCurrent = undefined;
+      const adapter = factory.connect();
+      current = adapter;
       return adapter;
     },
   };
-  const connected = (): Promise<DriverAdapter> => {
-    if (!current) {
-      current = new Promise((resolve) => (resolveCurrent = resolve));
-      void db().$connect();
-    }
+  const connected = async (): Promise<DriverAdapter> => {
+    if (!current) await db().$connect();
+    if (!current) throw new Error('Prisma connected without its driver adapter');
     return current;
   };
   return { wrapper, connected };
