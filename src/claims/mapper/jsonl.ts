@@ -9,13 +9,13 @@ import type { ClaimMapper } from './index.ts';
 import { PROTOCOLS } from './types.ts';
 import { outcomeJson, type MapResultJson } from './result-json.ts';
 
-const lineSchema = z
-  .object({
+const lineSchema = z.object(
+  {
     protocol: z.enum(PROTOCOLS, { error: `protocol must be one of ${PROTOCOLS.join(', ')}` }),
     attribute: z.string({ error: 'attribute must be a string' }).min(1, 'attribute must not be empty'),
-    value: z.unknown(),
-  })
-  .refine((line) => line.value !== undefined, { message: 'value is missing', path: ['value'] });
+  },
+  { error: 'expected an object {"protocol","attribute","value"}' },
+);
 
 export interface JsonlError {
   readonly line: number;
@@ -72,7 +72,14 @@ export async function mapJsonLines(
       await emit({ line: lineNo, error: describeIssue(parsed.error) });
       continue;
     }
-    const { protocol, attribute, value } = parsed.data;
+    // Checked apart from the schema: `value` may be anything JSON, including null, but must be there.
+    if (typeof json !== 'object' || json === null || !Object.hasOwn(json, 'value')) {
+      errors += 1;
+      await emit({ line: lineNo, error: 'value is missing' });
+      continue;
+    }
+    const { protocol, attribute } = parsed.data;
+    const value: unknown = (json as { value: unknown }).value;
     const outcome = await mapper.mapAttribute(upstream, protocol, attribute, value);
     if (outcome.mapping === undefined) {
       errors += 1;

@@ -30,10 +30,8 @@ const ID_USAGE = (action: string) => `warden claims ${action} ID`;
 const SET_USAGE = 'warden claims set --upstream SLUG --protocol saml|oidc|oauth2 --attr NAME --program "..."';
 
 /** `_default` is the CLI's own cache; real upstreams use their slug. */
-const upstream = z
-  .string()
-  .regex(/^(?:_default|[a-z0-9][a-z0-9_-]{0,62})$/, 'must be an upstream slug (lower-case letters, digits, - and _) or _default')
-  .default(DEFAULT_UPSTREAM);
+const slug = z.string().regex(/^(?:_default|[a-z0-9][a-z0-9_-]{0,62})$/, 'must be an upstream slug (lower-case letters, digits, - and _) or _default');
+const upstream = slug.default(DEFAULT_UPSTREAM);
 const protocol = z.enum(PROTOCOLS, { error: `must be one of ${PROTOCOLS.join(', ')}` });
 const attr = z.string({ error: 'is required' }).min(1, 'must not be empty').max(512, 'is longer than 512 characters');
 
@@ -75,7 +73,7 @@ async function writeStdout(chunk: string): Promise<void> {
 async function mapper(ctx: CliContext) {
   warmUpLanguage();
   const [{ db }, proposer] = await Promise.all([ctx.store(), loadModelProposer()]);
-  return createClaimMapper({ db, proposer, mode: ctx.config.claimsMode, audit: (entry) => appendAudit(db, { ...entry, actor: entry.actor ?? 'cli' }) });
+  return createClaimMapper({ db, proposer, mode: ctx.config.claimsMode, audit: (entry) => appendAudit(db, entry) });
 }
 
 const map: Handler = async (argv, ctx) => {
@@ -133,7 +131,8 @@ function mappingJson(m: Mapping) {
 }
 
 const listSchema = z.object({
-  upstream: upstream.optional(),
+  // No default here: without --upstream the list covers every upstream.
+  upstream: slug.optional(),
   status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(', ')}` }).optional(),
   json: z.boolean().optional(),
 });
