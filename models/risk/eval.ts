@@ -71,6 +71,7 @@ async function main() {
     }];
   }));
   const attackValid = rows.flatMap((r, i) => (r.label === 1 && r.success ? [i] : []));
+  const attackAll = rows.flatMap((r, i) => (r.label === 1 ? [i] : []));
   const legitByKind = Object.fromEntries([...new Set(rows.map((r) => r.kind))].sort().map((kind) => {
     const idx = rows.flatMap((r, i) => (r.label === 0 && r.success && r.kind === kind ? [i] : []));
     return [kind, { events: idx.length, thresholds: thresholdsFor(kind),
@@ -84,6 +85,8 @@ async function main() {
     population: 'eval (seed 20261123, other parameters than train)', events: rows.length,
     attackRecallValid: { model: pct(attackValid.filter((i) => decisions[i] !== 'allow').length, attackValid.length),
       freeman: pct(attackValid.filter((i) => freemanFlag[i]).length, attackValid.length), events: attackValid.length },
+    attackRecallAll: { model: pct(attackAll.filter((i) => decisions[i] !== 'allow').length, attackAll.length),
+      freeman: pct(attackAll.filter((i) => freemanFlag[i]).length, attackAll.length), events: attackAll.length },
     perClass, legitByKind,
     rocAuc: { model: { all: rocAuc(labels, [...scores]), validPasswordLogins: rocAuc(pw.map((i) => labels[i] ?? 0), pw.map((i) => scores[i] ?? 0)) },
       freeman: { all: rocAuc(labels, rows.map((r) => r.freeman)), validPasswordLogins: rocAuc(pw.map((i) => labels[i] ?? 0), pw.map((i) => rows[i]?.freeman ?? 0)) } },
@@ -92,9 +95,10 @@ async function main() {
   report(metrics);
 }
 
-function report(m: { attackRecallValid: object; perClass: Record<string, unknown>; legitByKind: Record<string, unknown>; rocAuc: object; modelVersion: string }) {
+function report(m: { attackRecallValid: object; attackRecallAll: object; perClass: Record<string, unknown>; legitByKind: Record<string, unknown>; rocAuc: object; modelVersion: string }) {
   console.log(`model ${m.modelVersion}`);
   console.log('attack events with a valid credential, stepped up or denied (%):', JSON.stringify(m.attackRecallValid));
+  console.log('all attack events, failed credentials included (%):', JSON.stringify(m.attackRecallAll));
   console.log('per attack class (%):');
   for (const [cls, v] of Object.entries(m.perClass)) console.log(`  ${cls.padEnd(20)} ${JSON.stringify(v)}`);
   console.log('legitimate valid-credential events (%):');

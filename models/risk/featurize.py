@@ -60,6 +60,7 @@ class FeatureState:
         self.exch_by_account = defaultdict(_Timed)
         self.jti_count = defaultdict(int)
         self.consumed = set()
+        self.client_prefix = {}  # (prefix, client) -> time of the last trusted event
 
     def features(self, ev):
         x = [0.0] * len(NAMES)
@@ -91,6 +92,8 @@ class FeatureState:
         x[INDEX["new_country"]] = 0.0 if cty is None or any(r["country"] == cty for r in trusted) else 1.0
         x[INDEX["geo_unknown"]] = 1.0 if cty is None else 0.0
         x[INDEX["new_client"]] = 0.0 if cli is None or any(r["client"] == cli for r in trusted) else 1.0
+        last = self.client_prefix.get((pre, cli))
+        x[INDEX["client_prefix_new"]] = 0.0 if cli is None or (last is not None and last >= now - HIST_DAYS * 86400) else 1.0
         if len(trusted) < 5:
             x[INDEX["hour_share"]] = 1.0
         else:
@@ -152,6 +155,8 @@ class FeatureState:
             "hour": int(now // 3600) % 24,
             "who": ev["account"] if ev["account"] is not None else "?" + ev["login"],
         }
+        if trusted and ev["client"] is not None:
+            self.client_prefix[(ev["prefix"], ev["client"])] = now
         if ev["account"] is not None and ev["kind"] in LOGIN_KINDS:
             self.by_account[ev["account"]].add(now, row)
         self.by_ip[ev["ip"]].add(now, row)

@@ -13,5 +13,7 @@ echo "[2/4] training (MLP, Platt calibration in the graph)"
   --fixtures test/risk/fixtures/onnx-rows.json
 echo "[3/4] simulating the held-out population"
 "$PY" models/risk/simulate.py --population eval --out models/risk/data/eval.csv
-echo "[4/4] evaluating"
+echo "[4/4] parity fixture (Python == TypeScript features) and evaluation"
+"$PY" models/risk/simulate.py --population parity --out models/risk/data/parity.npz \
+  --events-json test/risk/fixtures/parity-events.json
 node_modules/.bin/tsx models/risk/eval.ts

@@ -40,6 +40,8 @@ export interface RiskDecision {
   score: number;
   /** For admins and the audit log. */
   reasons: string[];
+  /** The hard rules that fired (a subset of reasons; safe to tell the caller, who knows anyway). */
+  hardRules: string[];
   /** Neutral wording for the user; empty when allowed. */
   userMessage: string;
   /** The RiskEvent id; null when the mode is off. */
@@ -88,7 +90,7 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
   async function assess(input: RiskContext): Promise<RiskDecision> {
     const ctx = riskContextSchema.parse(input);
     if (mode === 'off') {
-      return { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], userMessage: '', eventId: null, modelVersion: 'off' };
+      return { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], hardRules: [], userMessage: '', eventId: null, modelVersion: 'off' };
     }
     const model = await modelPromise;
     const ev = resolveEvent(ctx);
@@ -119,7 +121,10 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
       data: { eventId: id, kind: ev.kind, decision, policyDecision, mode, score, reasons, modelVersion: model.version,
         clientId: ctx.clientId ?? null, ip: ev.ip, success: ctx.success },
     });
-    return { decision, policyDecision, score, reasons, userMessage: userMessage(decision, ev.kind), eventId: id, modelVersion: model.version };
+    return {
+      decision, policyDecision, score, reasons, hardRules: hardRules.map((r) => r.reason),
+      userMessage: userMessage(decision, ev.kind), eventId: id, modelVersion: model.version,
+    };
   }
 
   async function resolveStepUp(eventId: string, passed: boolean): Promise<void> {

@@ -2,15 +2,17 @@
 import type { RiskDb } from '../db.ts';
 import type { ResolvedEvent } from '../events.ts';
 import { featureNames, type FeatureValues } from '../spec.ts';
+import { clientFeatures, loadClientPrefixSeen } from './client.ts';
 import { exchangeFeatures, loadExchange } from './exchange.ts';
 import { historyFeatures, loadHistory } from './history.ts';
 import { loadRefresh, refreshFeatures } from './refresh.ts';
 import { loadAddress, velocityFeatures } from './velocity.ts';
 
 export async function computeFeatures(db: RiskDb, ev: ResolvedEvent): Promise<FeatureValues> {
-  const [history, address, refresh, exchange] = await Promise.all([
+  const [history, address, clientSeen, refresh, exchange] = await Promise.all([
     loadHistory(db, ev.accountId, ev.at),
     loadAddress(db, ev),
+    loadClientPrefixSeen(db, ev),
     ev.kind === 'refresh' ? loadRefresh(db, ev) : null,
     ev.kind === 'token_exchange' ? loadExchange(db, ev) : null,
   ]);
@@ -24,6 +26,7 @@ export async function computeFeatures(db: RiskDb, ev: ResolvedEvent): Promise<Fe
     values,
     historyFeatures(ev, history),
     velocityFeatures(ev, address.rows, address.prefixFailures),
+    clientFeatures(clientSeen),
     refresh ? refreshFeatures(ev, refresh) : {},
     exchange ? exchangeFeatures(ev, exchange) : {},
   );
