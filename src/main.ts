@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     config,
     store,
     logger,
+    // Risk scoring in the login, refresh and token-exchange paths, as WARDEN_RISK_MODE says.
+    risk: true,
     metrics: {
       endpoint: metricsEndpoint(metrics),
       observe: httpMetrics(metrics),

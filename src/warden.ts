@@ -21,6 +21,9 @@ import type { ProviderPages } from './oidc/logout-pages.ts';
 import type { AssessExchange } from './oidc/token-exchange/index.ts';
 import type { AssessRefresh } from './oidc/refresh-policy.ts';
 import { privateNetworkPolicyFromEnv, type PrivateNetworkPolicy } from './oidc/outbound-fetch.ts';
+import type { RiskEngine } from './risk/engine.ts';
+import { riskEngineFromConfig, riskWiring, type RiskWiring } from './risk/wiring/index.ts';
+import { accountPages } from './interactions/account/index.ts';
 
 /** What the routers mounted in front of the provider (interactions, federation, admin) get. */
 export interface RouteContext {
@@ -45,6 +48,12 @@ export interface WardenOptions {
   pages?: ProviderPages;
   assessExchange?: AssessExchange;
   assessRefresh?: AssessRefresh;
+  /**
+   * Risk scoring in the request paths (src/risk/wiring): the login stage with TOTP step-up, failed
+   * logins as history, and refresh / token-exchange assessors (explicit assess* options win).
+   * `true` builds the engine from config.riskMode over this store.
+   */
+  risk?: RiskEngine | true;
   /**
    * Outgoing URLs (back-channel logout, jwks_uri...) allowed to reach private addresses; defaults to
    * the origins in WARDEN_PRIVATE_FETCH_ORIGINS.
@@ -74,14 +83,16 @@ function dpopNonceSecret(secretKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'warden dpop nonce', 32));
 }
 
-/** The login, consent, logout and registration pages under /interaction/:uid. */
-function hostedPages(context: RouteContext): Middleware {
-  return createInteractionRoutes({
-    provider: context.provider,
-    config: context.config,
-    db: context.store.db,
-    accounts: context.accounts,
-  });
+/** The login, consent, logout and registration pages under /interaction/:uid (with risk, when wired). */
+function hostedPages(risk: RiskWiring | undefined) {
+  return (context: RouteContext): Middleware =>
+    createInteractionRoutes({
+      provider: context.provider,
+      config: context.config,
+      db: context.store.db,
+      accounts: context.accounts,
+      ...(risk ? risk.pages : {}),
+    });
 }
 
 /** Assembles a Warden over an opened (migrated) store: keys, provider, app. */
@@ -91,6 +102,17 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const accounts = createAccountService(db);
   const cookieKeys = await loadCookieKeys(db, config.secretKey);
   const adapter = prismaAdapter(db);
+  const riskEngine = options.risk === true ? riskEngineFromConfig(config, db) : options.risk;
+  const risk = riskEngine
+    ? riskWiring({
+        engine: riskEngine,
+        db,
+        secretKey: config.secretKey,
+        onFailure: (error) => logger?.warn({ err: error }, 'recording a token-endpoint refusal failed'),
+      })
+    : undefined;
+  const assessExchange = options.assessExchange ?? risk?.assessExchange;
+  const assessRefresh = options.assessRefresh ?? risk?.assessRefresh;
 
   const providerDeps: Omit<ProviderDeps, 'jwks'> = {
     issuer: config.issuer,
@@ -103,8 +125,8 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     ...(logger ? { logger } : {}),
     renderError: options.renderError ?? renderErrorPage,
     pages: options.pages ?? providerPages,
-    ...(options.assessExchange ? { assessExchange: options.assessExchange } : {}),
-    ...(options.assessRefresh ? { assessRefresh: options.assessRefresh } : {}),
+    ...(assessExchange ? { assessExchange } : {}),
+    ...(assessRefresh ? { assessRefresh } : {}),
     onTokenExchanged: async (event) => {
       await appendAudit(db, {
         kind: 'token.exchanged',
@@ -122,7 +144,14 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     secretKey: config.secretKey,
     keyPolicy: options.keyPolicy ?? keyPolicyFromEnv(process.env),
     build: (jwks) => createProvider({ ...providerDeps, jwks }),
-    ...(options.metrics?.onProvider ? { onBuild: options.metrics.onProvider } : {}),
+    ...(options.metrics?.onProvider || risk
+      ? {
+          onBuild: (provider: Provider) => {
+            options.metrics?.onProvider?.(provider);
+            risk?.observeProvider(provider);
+          },
+        }
+      : {}),
     ...(logger ? { logger } : {}),
   });
 
@@ -132,7 +161,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     cookieKeys,
     trustProxy: config.trustProxy,
     provider: host.middleware,
-    routes: (options.routes ?? [hostedPages]).map((build) => build(routeContext)),
+    routes: (options.routes ?? [hostedPages(risk), accountPages]).map((build) => build(routeContext)),
     ...(logger ? { logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),

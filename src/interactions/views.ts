@@ -36,7 +36,7 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
 
 const eta = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: true });
 
-export type ViewName = 'login' | 'consent' | 'logout' | 'logged-out' | 'error' | 'register';
+export type ViewName = 'login' | 'consent' | 'logout' | 'logged-out' | 'error' | 'register' | 'step-up' | 'account' | 'account-totp' | 'recovery-codes';
 
 export interface PageData {
   title: string;
