@@ -6,7 +6,7 @@
 // too. Limit: someone who can write the database can rewrite the whole chain and the head; detecting
 // that needs the head hash kept elsewhere (print it with `warden audit verify --json` and store it).
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/index.ts';
+import { sqlRunnerFor, type Db } from '../store/index.ts';
 import { canonicalJson, type JsonInput } from './canonical-json.ts';
 
 export const genesisHash = '0'.repeat(64);
@@ -59,20 +59,25 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   const data = canonicalJson(entry.data);
   const actor = entry.actor ?? null;
   const subject = entry.subject ?? null;
-  await db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ${genesisHash}) ON CONFLICT ("id") DO NOTHING`;
-      await tx.$executeRaw`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`;
-      const head = await tx.auditHead.findUniqueOrThrow({ where: { id: 1 } });
-      // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
-      const at = new Date();
-      const seq = head.seq + 1;
-      const hash = entryHash(head.hash, { seq, at, kind: entry.kind, actor, subject, data });
-      await tx.auditEvent.create({ data: { seq, at, kind: entry.kind, actor, subject, data, prevHash: head.hash, hash } });
-      await tx.auditHead.update({ where: { id: 1 }, data: { seq, hash } });
-    },
-    { maxWait: 30_000, timeout: 30_000 },
-  );
+  const sql = sqlRunnerFor(db);
+  // Plain statements: this runs on every login and token exchange, where Prisma's interactive
+  // transaction cost several milliseconds of CPU per entry.
+  await sql.transaction(async (tx) => {
+    await tx.execute(`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?) ON CONFLICT ("id") DO NOTHING`, [genesisHash]);
+    if (sql.kind === 'postgresql') await tx.execute(`SET LOCAL lock_timeout = '30s'`, []);
+    await tx.execute(`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`, []);
+    const [head] = await tx.query(`SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1`, []);
+    if (!head || typeof head.hash !== 'string') throw new Error('the audit head row is missing');
+    // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
+    const at = new Date();
+    const seq = Number(head.seq) + 1;
+    const hash = entryHash(head.hash, { seq, at, kind: entry.kind, actor, subject, data });
+    await tx.execute(
+      `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [seq, sql.dateParam(at), entry.kind, actor, subject, data, head.hash, hash],
+    );
+    await tx.execute(`UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, [seq, hash]);
+  });
 }
 
 const batchSize = 1000;

@@ -6,16 +6,25 @@ import type { PrismaLibSQL } from '@prisma/adapter-libsql';
 import type { StoreKind } from './db.ts';
 
 export type DriverAdapter = Awaited<ReturnType<PrismaLibSQL['connect']>>;
+type Queryable = Pick<DriverAdapter, 'queryRaw' | 'executeRaw'>;
 type ArgType = Parameters<DriverAdapter['queryRaw']>[0]['argTypes'][number];
 
 export type SqlValue = string | number | null;
 
-export interface SqlRunner {
-  kind: StoreKind;
+export interface SqlStatements {
   /** Rows as objects keyed by column name. Placeholders are `?` on both stores. */
   query(sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]>;
   /** Number of rows affected. */
   execute(sql: string, params: SqlValue[]): Promise<number>;
+}
+
+export interface SqlRunner extends SqlStatements {
+  kind: StoreKind;
+  /**
+   * Runs `work` in one transaction on one connection (committed when it resolves, rolled back when it
+   * throws). SQLite starts it deferred: make the first statement a write to take the lock at once.
+   */
+  transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T>;
   /** A Date as the store's DateTime columns hold it (what Prisma writes), for parameters. */
   dateParam(date: Date): string;
   /** A DateTime column value read through query(). */
@@ -38,14 +47,37 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     args: params,
     argTypes: params.map(argType),
   });
-  return {
-    kind,
+  const statementsOn = (queryable: Queryable): SqlStatements => ({
     async query(sql, params) {
-      const result = await (await adapter()).queryRaw(toQuery(sql, params));
+      const result = await queryable.queryRaw(toQuery(sql, params));
       return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
     },
-    async execute(sql, params) {
-      return (await adapter()).executeRaw(toQuery(sql, params));
+    execute: (sql, params) => queryable.executeRaw(toQuery(sql, params)),
+  });
+  const lazy: Queryable = {
+    queryRaw: async (query) => (await adapter()).queryRaw(query),
+    executeRaw: async (query) => (await adapter()).executeRaw(query),
+  };
+  return {
+    kind,
+    ...statementsOn(lazy),
+    async transaction(work) {
+      const tx = await (await adapter()).startTransaction();
+      // Some adapters (pg) leave COMMIT and ROLLBACK to their caller; others (libsql) issue them.
+      const finish = async (verb: 'COMMIT' | 'ROLLBACK') => {
+        if (!tx.options.usePhantomQuery) await tx.executeRaw({ sql: verb, args: [], argTypes: [] });
+      };
+      let result;
+      try {
+        result = await work(statementsOn(tx));
+        await finish('COMMIT');
+      } catch (error) {
+        await finish('ROLLBACK').catch(() => undefined);
+        await tx.rollback();
+        throw error;
+      }
+      await tx.commit();
+      return result;
     },
     // SQLite: Prisma's libsql adapter writes ISO 8601 with "+00:00", which sorts like time. PostgreSQL
     // `timestamp(3)` (no zone) ignores the zone suffix of its input, so the UTC wall time is stored.

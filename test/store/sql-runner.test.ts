@@ -43,6 +43,35 @@ for (const kind of storeKinds) {
     t.is(await s.db.cookieKey.count(), 3);
   });
 
+  test(`transactions commit when the work resolves and roll back when it throws [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    const insert = 'INSERT INTO "CookieKey" ("id", "secret", "createdAt") VALUES (?, ?, ?)';
+    const value = await sql.transaction(async (tx) => {
+      await tx.execute(insert, ['kept', 's', sql.dateParam(new Date())]);
+      return (await tx.query('SELECT COUNT(*) AS "n" FROM "CookieKey"', []))[0]?.n;
+    });
+    t.is(Number(value), 1);
+    await t.throwsAsync(
+      sql.transaction(async (tx) => {
+        await tx.execute(insert, ['dropped', 's', sql.dateParam(new Date())]);
+        throw new Error('changed my mind');
+      }),
+      { message: 'changed my mind' },
+    );
+    await t.throwsAsync(
+      sql.transaction(async (tx) => {
+        await tx.execute(insert, ['dropped-too', 's', sql.dateParam(new Date())]);
+        await tx.execute(insert, ['kept', 's', sql.dateParam(new Date())]);
+      }),
+    );
+    t.deepEqual((await s.db.cookieKey.findMany()).map((key) => key.id), ['kept']);
+    // The connection is usable afterwards, inside and outside transactions.
+    await sql.transaction((tx) => tx.execute(insert, ['after', 's', sql.dateParam(new Date())]));
+    t.is(await s.db.cookieKey.count(), 2);
+  });
+
   test(`a runner connects its client on first use [${kind}]`, async (t) => {
     const s = await openTestStore(kind);
     t.teardown(() => s.dispose());
