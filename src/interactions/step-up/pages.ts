@@ -35,7 +35,7 @@ const REFUSALS: Record<RefusalKind, { explanation: string; advice: string }> = {
     explanation:
       'This sign-in looks different from the ones we usually see for this account, and the account has no second factor (authenticator app) to confirm it is you.',
     advice:
-      'Sign in from a device and place you usually use, or contact your administrator to get access. Once you are signed in, you can add an authenticator app on your account page.',
+      'Sign in from a device and place you usually use, or contact your administrator to get access.',
   },
   too_many_codes: {
     explanation: 'Too many codes were not right, so this sign-in was stopped.',
