@@ -119,6 +119,21 @@ export class MappingCache {
     this.memo.clear();
   }
 
+  /**
+   * Loads every program of an upstream into the memo with one query, for batch work over many
+   * attributes (a batch of thousands of names would otherwise cost one query per name). Returns the
+   * number loaded; nothing is loaded when the upstream has more programs than the memo holds.
+   */
+  async preload(upstream: string): Promise<number> {
+    this.queries += 1;
+    const count = await this.db.claimMapping.count({ where: { upstream } });
+    if (count > this.maxEntries) return 0;
+    this.queries += 1;
+    const rows = await this.db.claimMapping.findMany({ where: { upstream } });
+    for (const row of rows) this.remember(toMapping(row));
+    return rows.length;
+  }
+
   async find(key: MappingKey): Promise<Mapping | undefined> {
     const cached = this.peek(key);
     if (cached) return cached;

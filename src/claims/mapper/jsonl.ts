@@ -32,12 +32,39 @@ function describeIssue(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length > 0 && !issue.message.startsWith(String(issue.path[0])) ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
+const WINDOW = 16;
+
+async function mapLine(line: string, lineNo: number, mapper: ClaimMapper, upstream: string): Promise<MapResultJson | JsonlError> {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (error) {
+    return { line: lineNo, error: `not valid JSON: ${error instanceof Error ? error.message : 'parse error'}` };
+  }
+  const parsed = lineSchema.safeParse(json);
+  if (!parsed.success) return { line: lineNo, error: describeIssue(parsed.error) };
+  // Checked apart from the schema: `value` may be anything JSON, including null, but must be there.
+  if (typeof json !== 'object' || json === null || !Object.hasOwn(json, 'value')) return { line: lineNo, error: 'value is missing' };
+  const { protocol, attribute } = parsed.data;
+  const value: unknown = (json as { value: unknown }).value;
+  let outcome;
+  try {
+    outcome = await mapper.mapAttribute(upstream, protocol, attribute, value);
+  } catch (error) {
+    // A failing store or audit write is reported on its line like any other (and makes the exit non-zero).
+    return { line: lineNo, error: `could not map: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}` };
+  }
+  if (outcome.mapping === undefined) return { line: lineNo, error: outcome.reason ?? 'no mapping program' };
+  return outcomeJson(outcome, outcome.mapping);
+}
+
 export async function mapJsonLines(
   lines: AsyncIterable<string>,
   mapper: ClaimMapper,
   upstream: string,
   write: (chunk: string) => Promise<void>,
 ): Promise<JsonlSummary> {
+  await mapper.cache.preload(upstream);
   let lineNo = 0;
   let results = 0;
   let errors = 0;
@@ -54,41 +81,27 @@ export async function mapJsonLines(
       await write(chunk);
     }
   };
+  // Up to WINDOW lines are mapped at once (first sightings overlap the model with database round
+  // trips); results are still written strictly in input order.
+  const window: Array<Promise<MapResultJson | JsonlError>> = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (window.length > keep) {
+      const next = window.shift();
+      if (next === undefined) break;
+      const result = await next;
+      if ('error' in result) errors += 1;
+      else results += 1;
+      await emit(result);
+    }
+  };
   for await (const raw of lines) {
     lineNo += 1;
     const line = raw.trim();
     if (line === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (error) {
-      errors += 1;
-      await emit({ line: lineNo, error: `not valid JSON: ${error instanceof Error ? error.message : 'parse error'}` });
-      continue;
-    }
-    const parsed = lineSchema.safeParse(json);
-    if (!parsed.success) {
-      errors += 1;
-      await emit({ line: lineNo, error: describeIssue(parsed.error) });
-      continue;
-    }
-    // Checked apart from the schema: `value` may be anything JSON, including null, but must be there.
-    if (typeof json !== 'object' || json === null || !Object.hasOwn(json, 'value')) {
-      errors += 1;
-      await emit({ line: lineNo, error: 'value is missing' });
-      continue;
-    }
-    const { protocol, attribute } = parsed.data;
-    const value: unknown = (json as { value: unknown }).value;
-    const outcome = await mapper.mapAttribute(upstream, protocol, attribute, value);
-    if (outcome.mapping === undefined) {
-      errors += 1;
-      await emit({ line: lineNo, error: outcome.reason ?? 'no mapping program' });
-      continue;
-    }
-    results += 1;
-    await emit(outcomeJson(outcome, outcome.mapping));
+    window.push(mapLine(line, lineNo, mapper, upstream));
+    await drain(WINDOW - 1);
   }
+  await drain(0);
   if (buffer.length > 0) await write(buffer.join(''));
   return { lines: lineNo, results, errors };
 }
