@@ -102,7 +102,7 @@ const map: Handler = async (argv, ctx) => {
       `program:    ${result.program}`,
       `confidence: ${result.confidence.toFixed(3)}`,
       `status:     ${result.status}`,
-      `claim:      ${result.target === 'drop' ? 'none' : `${result.target} = ${JSON.stringify(result.value)}`}`,
+      `claim:      ${result.target === 'drop' ? 'none' : `${result.target} = ${JSON.stringify(result.value)}${result.status === 'active' ? '' : ' (not issued until approved)'}`}`,
       ...(result.reason === undefined ? [] : [`reason:     ${result.reason}`]),
     ].join('\n'),
   );
