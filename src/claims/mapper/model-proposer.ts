@@ -24,3 +24,22 @@ export function loadModelProposer(): Promise<ProgramProposer> {
   );
   return loading;
 }
+
+/**
+ * The model proposer, loaded on the first attribute that needs it: a CLI call or a login whose
+ * attributes are all cached (or pinned by an admin) never pays for loading the ONNX sessions.
+ * `modelVersion` is read by the mapper only after a proposal, when the model is loaded.
+ */
+export function lazyModelProposer(): ProgramProposer {
+  let version = 'not-loaded';
+  return {
+    get modelVersion() {
+      return version;
+    },
+    async propose(input) {
+      const model = await loadModelProposer();
+      version = model.modelVersion;
+      return model.propose(input);
+    },
+  };
+}

@@ -15,7 +15,7 @@ import {
   type Mapping,
 } from '../../claims/mapper/index.ts';
 import { mapJsonLines } from '../../claims/mapper/jsonl.ts';
-import { loadModelProposer } from '../../claims/mapper/model-proposer.ts';
+import { lazyModelProposer } from '../../claims/mapper/model-proposer.ts';
 import { outcomeJson } from '../../claims/mapper/result-json.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliContext } from '../context.ts';
@@ -72,8 +72,9 @@ async function writeStdout(chunk: string): Promise<void> {
 
 async function mapper(ctx: CliContext) {
   warmUpLanguage();
-  const [{ db }, proposer] = await Promise.all([ctx.store(), loadModelProposer()]);
-  return createClaimMapper({ db, proposer, mode: ctx.config.claimsMode, audit: (entry) => appendAudit(db, entry) });
+  const { db } = await ctx.store();
+  // The model loads once, on the first attribute never seen before (not at all when every one is cached).
+  return createClaimMapper({ db, proposer: lazyModelProposer(), mode: ctx.config.claimsMode, audit: (entry) => appendAudit(db, entry) });
 }
 
 const map: Handler = async (argv, ctx) => {
