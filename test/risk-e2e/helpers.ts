@@ -102,3 +102,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null>, tim
 
 export const reasonsOf = (row: { reasons: unknown }): string[] =>
   Array.isArray(row.reasons) ? row.reasons.filter((r): r is string => typeof r === 'string') : [];
+
+/** Every RiskEvent has its risk.decision entry in the audit log, and the chain verifies. */
+export async function everyDecisionAudited(w: StartedWarden): Promise<{ events: number; missing: string[]; chainOk: boolean }> {
+  const { verifyAudit } = await import('../../src/audit/index.ts');
+  const events = await w.db.riskEvent.findMany({ select: { id: true } });
+  const audited = new Set(
+    (await w.db.auditEvent.findMany({ where: { kind: 'risk.decision' }, select: { subject: true } })).map((e) => e.subject),
+  );
+  return { events: events.length, missing: events.filter((e) => !audited.has(e.id)).map((e) => e.id), chainOk: (await verifyAudit(w.db)).ok };
+}

@@ -22,7 +22,8 @@ async function recordRefusal(engine: RiskEngine, ctx: KoaContextWithOIDC, error:
   const grantType = params?.['grant_type'];
   const base = { ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 2048) || undefined, clientId: client?.clientId, success: false };
   const token = entities.RefreshToken;
-  if (grantType === 'refresh_token' && token && error.error_description === 'refresh token already used') {
+  // oidc-provider answers every invalid_grant with the same description; the cause is in error_detail.
+  if (grantType === 'refresh_token' && token && error.error_detail === 'refresh token already used') {
     await engine.assess({
       ...base, kind: 'refresh', accountId: token.accountId ?? '', grantId: token.grantId ?? '', tokenId: token.jti, tokenConsumed: true,
     });

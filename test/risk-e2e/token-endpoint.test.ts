@@ -1,0 +1,89 @@
+// The risk engine at the real token endpoint: a replayed refresh token and a replayed or over-scoped
+// token exchange are refused, with the reasons in RiskEvent rows, the audit log and `warden risk events`.
+import test from 'ava';
+import * as oidc from 'openid-client';
+import { storeKinds } from '../helpers/store.ts';
+import { cliEnv, runCli } from '../cli/run-cli.ts';
+import { Browser, CANADA, CHROME, attemptLogin, everyDecisionAudited, reachedClient, reasonsOf, redeem, riskWorld, waitFor } from './helpers.ts';
+
+const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+
+async function tokenRequest(issuer: string, clientId: string, secret: string, form: Record<string, string>) {
+  const response = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+for (const kind of storeKinds) {
+  test(`a replayed refresh token is refused and recorded with its reason [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const attempt = await attemptLogin(rp, new Browser(w.url, CANADA, CHROME), user.email, user.password, {
+      scope: 'openid offline_access', prompt: 'login consent',
+    });
+    t.true(reachedClient(attempt.final));
+    const tokens = await redeem(rp, attempt);
+    const first = tokens.refresh_token ?? '';
+    t.truthy(first);
+    const rotated = await oidc.refreshTokenGrant(rp.config, first);
+    t.truthy(rotated.access_token);
+
+    const replay = await t.throwsAsync(() => oidc.refreshTokenGrant(rp.config, first));
+    t.is((replay as { error?: string } | undefined)?.error, 'invalid_grant');
+    t.regex((replay as { error_description?: string } | undefined)?.error_description ?? '', /.+/);
+
+    const denied = await waitFor(() => w.db.riskEvent.findFirst({ where: { kind: 'refresh', decision: 'deny', accountId: user.id } }));
+    t.regex(reasonsOf(denied)[0] ?? '', /already used was presented again/);
+    const allowed = await w.db.riskEvent.findFirstOrThrow({ where: { kind: 'refresh', decision: 'allow', accountId: user.id } });
+    t.is(allowed.success, true);
+
+    const cli = await runCli(['risk', 'events', '--kind', 'refresh', '--account', user.email, '--json'], cliEnv(w.config));
+    t.is(cli.code, 0, cli.stderr);
+    const listed = JSON.parse(cli.stdout) as { decision: string; reasons: string[]; model_version: string }[];
+    t.true(listed.some((e) => e.decision === 'deny' && e.reasons.some((r) => /already used/.test(r))), cli.stdout);
+    const audit = await everyDecisionAudited(w);
+    t.deepEqual(audit.missing, []);
+    t.true(audit.chainOk);
+  });
+
+  test(`a replayed or over-scoped token exchange is refused and recorded with its reason [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const backend = await w.createClient({ grant_types: [GRANT], scope: 'openid profile email', token_exchange_from: [rp.client.client_id] });
+    const attempt = await attemptLogin(rp, new Browser(w.url, CANADA, CHROME), user.email, user.password);
+    const subject = (await redeem(rp, attempt)).access_token;
+    const exchange = (form: Record<string, string>) =>
+      tokenRequest(w.issuer, backend.client_id, backend.client_secret ?? '', { grant_type: GRANT, subject_token: subject, subject_token_type: ACCESS_TOKEN, ...form });
+
+    const once = await exchange({ scope: 'openid email' });
+    t.is(once.status, 200, JSON.stringify(once.body));
+    const replay = await exchange({ scope: 'openid email' });
+    t.is(replay.status, 400);
+    t.is(replay.body['error'], 'invalid_grant');
+    t.regex(String(replay.body['error_description']), /already exchanged/);
+    const replayEvent = await w.db.riskEvent.findFirstOrThrow({ where: { kind: 'token_exchange', decision: 'deny', clientId: backend.client_id } });
+    t.regex(reasonsOf(replayEvent)[0] ?? '', /subject token already exchanged 1 time/);
+
+    const wide = await exchange({ scope: 'openid email address' });
+    t.is(wide.status, 400);
+    t.is(wide.body['error'], 'invalid_scope');
+    const wideEvent = await waitFor(async () => {
+      const rows = await w.db.riskEvent.findMany({ where: { kind: 'token_exchange', decision: 'deny' } });
+      return rows.find((r) => reasonsOf(r).some((x) => /beyond the subject token/.test(x)));
+    });
+    t.regex(reasonsOf(wideEvent)[0] ?? '', /1 scope\(s\) requested beyond the subject token/);
+    t.is(await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } }), 1);
+    const audit = await everyDecisionAudited(w);
+    t.deepEqual(audit.missing, []);
+    t.true(audit.chainOk);
+  });
+}
