@@ -55,9 +55,14 @@ export function riskLoginStage(deps: LoginRiskDeps): LoginStage {
 
 export function riskFailedLogin(deps: LoginRiskDeps): (input: FailedLoginInput) => Promise<void> {
   return async ({ ctx, interaction, login, accountId, address }) => {
-    await deps.engine.assess({
-      kind: 'password_login', ip: address, userAgent: userAgentOf(ctx), clientId: clientIdOf(interaction),
-      success: false, accountId, login, deviceId: ensureDeviceId(ctx),
-    });
+    try {
+      await deps.engine.assess({
+        kind: 'password_login', ip: address, userAgent: userAgentOf(ctx), clientId: clientIdOf(interaction),
+        success: false, accountId, login, deviceId: ensureDeviceId(ctx),
+      });
+    } catch (error) {
+      // The password was wrong either way: a gap in the history must not turn that answer into a 500.
+      ctx.app.emit('error', error, ctx);
+    }
   };
 }
