@@ -4,10 +4,12 @@
 import test from 'ava';
 import { totpCode } from '../../src/accounts/totp.ts';
 import { verifyAudit } from '../../src/audit/index.ts';
+import { startWarden } from '../helpers/server.ts';
 import { storeKinds } from '../helpers/store.ts';
+import { relyingParty } from '../interactions/relying-party.ts';
 import { enrolTotp } from './account-flow.ts';
 import {
-  Browser, CANADA, CHROME, FIREFOX, JAPAN, attemptLogin, establishHistory, reachedClient, reasonsOf, redeem, riskWorld, submitCode, throughConsent,
+  Browser, CANADA, CHROME, FIREFOX, JAPAN, attemptLogin, establishHistory, everyDecisionAudited, reachedClient, reasonsOf, redeem, riskWorld, submitCode, throughConsent,
 } from './helpers.ts';
 
 /** The page's own content, without the shared head (its viewport meta says "device-width"). */
@@ -21,7 +23,10 @@ for (const kind of storeKinds) {
     const laptop = new Browser(w.url, CANADA, CHROME);
     const first = await establishHistory(rp, laptop, user);
     t.true(laptop.cookieNames().includes('warden-device'));
-    t.regex(first.response.headers.get('set-cookie') ?? '', /warden-device=[^;]+;.*httponly/i);
+    const deviceCookie = (first.response.headers.get('set-cookie') ?? '').split(/,(?=\s*[\w-]+=)/).find((c) => c.trim().startsWith('warden-device=')) ?? '';
+    t.regex(deviceCookie, /httponly/i);
+    t.regex(deviceCookie, /samesite=lax/i);
+    t.regex(deviceCookie, /expires=/i, 'long-lived');
 
     const again = await attemptLogin(rp, laptop, user.email, user.password);
     t.true(reachedClient(again.final), `${again.final.status} ${again.final.body.slice(0, 200)}`);
@@ -34,6 +39,20 @@ for (const kind of storeKinds) {
     t.is((latest?.features as Record<string, number>)['new_device'], 0);
     t.is(latest?.clientId, rp.client.client_id);
     t.true((await verifyAudit(w.db)).ok);
+  });
+
+  test(`without WARDEN_TRUST_PROXY the address is the connection's, whatever X-Forwarded-For says [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, wardenOptions: { risk: true } });
+    t.teardown(() => w.stop());
+    const rp = await relyingParty(w);
+    const user = await w.createAccount();
+    await establishHistory(rp, new Browser(w.url, JAPAN, CHROME), user);
+    const event = await w.db.riskEvent.findFirstOrThrow({ where: { accountId: user.id } });
+    t.is(event.ip, '127.0.0.1');
+    t.is(event.country, null);
+    const audit = await everyDecisionAudited(w);
+    t.deepEqual(audit.missing, []);
+    t.true(audit.chainOk);
   });
 
   test(`a new country and a new device ask for TOTP: a wrong code does not complete, the right one does [${kind}]`, async (t) => {
