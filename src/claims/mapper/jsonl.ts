@@ -64,6 +64,9 @@ export async function mapJsonLines(
   upstream: string,
   write: (chunk: string) => Promise<void>,
 ): Promise<JsonlSummary> {
+  // Taken before the first await: a readline interface emits lines as they arrive, and lines emitted
+  // before its iterator exists would be lost.
+  const iterator = lines[Symbol.asyncIterator]();
   await mapper.cache.preload(upstream);
   let lineNo = 0;
   let results = 0;
@@ -94,7 +97,8 @@ export async function mapJsonLines(
       await emit(result);
     }
   };
-  for await (const raw of lines) {
+  for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
+    const raw = next.value;
     lineNo += 1;
     const line = raw.trim();
     if (line === '') continue;

@@ -101,7 +101,7 @@ export async function mapAttribute(deps: MapDeps, upstream: string, protocol: Pr
 function evaluate(mapping: Mapping, value: unknown, decisionReason: string | undefined): AttributeOutcome {
   const base = { attribute: mapping.attribute, mapping };
   if (mapping.status === 'rejected') {
-    return { ...base, target: 'drop', value: undefined, reason: decisionReason ?? 'the program was rejected by an admin (pin one with warden claims set)' };
+    return { ...base, target: 'drop', value: undefined, reason: decisionReason ?? 'the program was rejected (pin one with warden claims set)' };
   }
   const program = parsed(mapping.program);
   if (typeof program === 'string') return { ...base, target: 'drop', value: undefined, reason: `stored program does not parse: ${program}` };
