@@ -40,7 +40,9 @@ for (const kind of storeKinds) {
     t.is((replay as { error?: string } | undefined)?.error, 'invalid_grant');
     t.regex((replay as { error_description?: string } | undefined)?.error_description ?? '', /.+/);
 
+    // Recorded after the response (from the provider's grant.error event): wait for the row and its audit entry.
     const denied = await waitFor(() => w.db.riskEvent.findFirst({ where: { kind: 'refresh', decision: 'deny', accountId: user.id } }));
+    await waitFor(() => w.db.auditEvent.findFirst({ where: { kind: 'risk.decision', subject: denied.id } }));
     t.regex(reasonsOf(denied)[0] ?? '', /already used was presented again/);
     const allowed = await w.db.riskEvent.findFirstOrThrow({ where: { kind: 'refresh', decision: 'allow', accountId: user.id } });
     t.is(allowed.success, true);
@@ -81,6 +83,7 @@ for (const kind of storeKinds) {
       return rows.find((r) => reasonsOf(r).some((x) => /beyond the subject token/.test(x)));
     });
     t.regex(reasonsOf(wideEvent)[0] ?? '', /1 scope\(s\) requested beyond the subject token/);
+    await waitFor(() => w.db.auditEvent.findFirst({ where: { kind: 'risk.decision', subject: wideEvent.id } }));
     t.is(await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } }), 1);
     const audit = await everyDecisionAudited(w);
     t.deepEqual(audit.missing, []);

@@ -108,7 +108,7 @@ export function accountRoutes(deps: AccountPageDeps): Middleware {
     const message = takeMessage(ctx);
     sendPage(ctx, 'account-totp', {
       title: 'Set up an authenticator app',
-      qrSvg: await QRCode.toString(pending.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      qrSvg: await QRCode.toString(pending.uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 220 }),
       secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
       error: message === 'wrong_code' ? ACCOUNT_MESSAGES.wrong_code : undefined,
       csrf: csrfToken(ctx, purpose(account)),
