@@ -174,12 +174,18 @@ for (const kind of storeKinds) {
     t.is(spoofed.body.error, 'invalid_grant');
   });
 
-  test(`token exchange: a revoked subject token or a disabled account is refused [${kind}]`, async (t) => {
+  test(`token exchange: a revoked or sender-constrained subject token, or a disabled account, is refused [${kind}]`, async (t) => {
     const { w, frontend, backend, subjectToken, accountId } = await setup(kind);
     t.teardown(() => w.stop());
     await client.tokenRevocation(await rpFor(w, frontend), subjectToken);
     const revoked = await exchange(w, backend, { subject_token: subjectToken, subject_token_type: ACCESS_TOKEN });
     t.is(revoked.body.error, 'invalid_grant');
+
+    // A DPoP-bound token cannot be exchanged: that would strip the binding from a stolen token.
+    const bound = await issueUserAccessToken(w, frontend.client_id, accountId, 'openid email', undefined, { dpopJkt: 'x'.repeat(43) });
+    const senderConstrained = await exchange(w, backend, { subject_token: bound.token, subject_token_type: ACCESS_TOKEN });
+    t.is(senderConstrained.body.error, 'invalid_grant');
+    t.regex(String(senderConstrained.body.error_description), /sender-constrained/);
 
     const fresh = await issueUserAccessToken(w, frontend.client_id, accountId, 'openid email');
     await w.warden.accounts.disable(accountId);
