@@ -1,7 +1,8 @@
-import Provider, { type Configuration, type FindAccount } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration } from 'oidc-provider';
 import type { JSONWebKeySet } from 'jose';
 import type { Logger } from '../ops/logger.ts';
-import { allClaims, type AccountService } from '../accounts/account-service.ts';
+import type { AccountService } from '../accounts/account-service.ts';
+import { createFindAccount, staleSessionCheck } from '../accounts/oidc-account.ts';
 import { claims, SCOPES } from './scopes.ts';
 import { ttl } from './ttl.ts';
 import { features, type RegistrationMode } from './features.ts';
@@ -51,18 +52,14 @@ export function publicKeysOf(jwks: { keys: SigningJwk[] }): JSONWebKeySet {
   };
 }
 
-function findAccount(accounts: ProviderDeps['accounts']): FindAccount {
-  return async (_ctx, sub) => {
-    const account = await accounts.findById(sub);
-    // A disabled account is gone as far as the protocol is concerned: no tokens, no userinfo.
-    if (!account || account.disabled) return undefined;
-    const everything = allClaims(account);
-    return {
-      accountId: account.id,
-      // The full set; oidc-provider releases only what the scopes and the claims parameter ask for.
-      claims: () => ({ ...everything, sub: account.id }),
-    };
-  };
+/**
+ * The default prompts plus one login check: a browser session whose account findAccount no longer
+ * accepts (disabled, or the password changed since it signed in) must sign in again.
+ */
+function interactionPolicyWithStaleSessionCheck(): NonNullable<NonNullable<Configuration['interactions']>['policy']> {
+  const policy = interactionPolicy.base();
+  policy.get('login')?.checks.add(staleSessionCheck(), 1);
+  return policy;
 }
 
 function configuration(deps: ProviderDeps): Configuration {
@@ -73,7 +70,8 @@ function configuration(deps: ProviderDeps): Configuration {
   return {
     adapter: deps.adapter,
     jwks: deps.jwks,
-    findAccount: findAccount(deps.accounts),
+    findAccount: createFindAccount(deps.accounts),
+    interactions: { policy: interactionPolicyWithStaleSessionCheck() },
     loadExistingGrant: loadExistingGrant(deps.accounts),
     claims,
     scopes: SCOPES,
