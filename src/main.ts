@@ -2,7 +2,7 @@ import { loadConfig, ConfigError } from './config.ts';
 import { openStore } from './store/index.ts';
 import { createLogger } from './ops/logger.ts';
 import { createMetrics } from './ops/metrics.ts';
-import { httpMetrics, metricsEndpoint, observeProvider } from './ops/http-metrics.ts';
+import { wardenMetrics } from './ops/warden-metrics.ts';
 import { createWarden } from './warden.ts';
 
 /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
@@ -19,11 +19,7 @@ async function main(): Promise<void> {
     logger,
     // Risk scoring in the login, refresh and token-exchange paths, as WARDEN_RISK_MODE says.
     risk: true,
-    metrics: {
-      endpoint: metricsEndpoint(metrics),
-      observe: httpMetrics(metrics),
-      onProvider: (provider) => observeProvider(provider, metrics),
-    },
+    metrics: wardenMetrics(metrics),
   });
   const server = await warden.listen(config.port);
   const address = server.address();

@@ -25,6 +25,16 @@ import type { RiskEngine } from './risk/engine.ts';
 import { riskEngineFromConfig, riskWiring, type RiskWiring } from './risk/wiring/index.ts';
 import { accountPages } from './interactions/account/index.ts';
 
+/** The metrics hooks createWarden plugs in (src/ops builds them from one prom-client registry). */
+export interface WardenMetrics {
+  endpoint: Middleware;
+  observe: Middleware;
+  onProvider?: (provider: Provider) => void;
+  /** Every audited login outcome: "succeeded", "failed", "throttled". */
+  onLoginOutcome?: (outcome: string) => void;
+  onRiskDecision?: (kind: string, decision: string) => void;
+}
+
 /** What the routers mounted in front of the provider (interactions, federation, admin) get. */
 export interface RouteContext {
   provider: Provider;
@@ -41,7 +51,7 @@ export interface WardenOptions {
   keyPolicy?: KeyPolicy;
   /** Routers in front of the provider, built once the provider exists (default: the hosted pages). */
   routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
-  metrics?: { endpoint: Middleware; observe: Middleware; onProvider?: (provider: Provider) => void };
+  metrics?: WardenMetrics;
   readinessChecks?: ReadonlyArray<() => Promise<boolean>>;
   /** Error and logout pages the provider renders (default: the hosted pages' views). */
   renderError?: RenderErrorHook;
@@ -84,13 +94,22 @@ function dpopNonceSecret(secretKey: Buffer): Buffer {
 }
 
 /** The login, consent, logout and registration pages under /interaction/:uid (with risk, when wired). */
-function hostedPages(risk: RiskWiring | undefined) {
+function hostedPages(risk: RiskWiring | undefined, onLoginOutcome: ((outcome: string) => void) | undefined) {
   return (context: RouteContext): Middleware =>
     createInteractionRoutes({
       provider: context.provider,
       config: context.config,
       db: context.store.db,
       accounts: context.accounts,
+      // Login outcomes are counted where they are audited, so the metric and the log cannot disagree.
+      ...(onLoginOutcome
+        ? {
+            audit: (entry) => {
+              if (entry.kind.startsWith('login.')) onLoginOutcome(entry.kind.slice('login.'.length));
+              return appendAudit(context.store.db, entry);
+            },
+          }
+        : {}),
       ...(risk ? risk.pages : {}),
     });
 }
@@ -102,7 +121,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const accounts = createAccountService(db);
   const cookieKeys = await loadCookieKeys(db, config.secretKey);
   const adapter = prismaAdapter(db);
-  const riskEngine = options.risk === true ? riskEngineFromConfig(config, db) : options.risk;
+  const riskEngine = options.risk === true ? riskEngineFromConfig(config, db, options.metrics?.onRiskDecision) : options.risk;
   const risk = riskEngine
     ? riskWiring({
         engine: riskEngine,
@@ -161,7 +180,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     cookieKeys,
     trustProxy: config.trustProxy,
     provider: host.middleware,
-    routes: (options.routes ?? [hostedPages(risk), accountPages]).map((build) => build(routeContext)),
+    routes: (options.routes ?? [hostedPages(risk, options.metrics?.onLoginOutcome), accountPages]).map((build) => build(routeContext)),
     ...(logger ? { logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),

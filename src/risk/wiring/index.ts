@@ -34,8 +34,17 @@ export interface RiskWiring {
 }
 
 /** The engine Warden runs with: WARDEN_RISK_MODE, decisions in the audit log. */
-export function riskEngineFromConfig(config: Pick<Config, 'riskMode'>, db: Db): RiskEngine {
-  return createRiskEngine({ db, mode: config.riskMode, audit: (entry) => appendAudit(db, toAuditEntry(entry)) });
+export function riskEngineFromConfig(
+  config: Pick<Config, 'riskMode'>,
+  db: Db,
+  onDecision?: (kind: string, decision: string) => void,
+): RiskEngine {
+  return createRiskEngine({
+    db,
+    mode: config.riskMode,
+    audit: (entry) => appendAudit(db, toAuditEntry(entry)),
+    ...(onDecision ? { onDecision } : {}),
+  });
 }
 
 export function riskWiring(options: RiskWiringOptions): RiskWiring {
