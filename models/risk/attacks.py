@@ -38,6 +38,15 @@ def _pool(world, p, size, country=None):
     return [_net(world, rng.choice(world.hosting)) for _ in range(size)]
 
 
+def _victim(world, users, t):
+    """A random account that exists at time t (attackers cannot take over what is not there yet)."""
+    for _ in range(50):
+        u = world.rng.choice(users)
+        if u.created <= t:
+            return u
+    return min(users, key=lambda u: u.created)
+
+
 def _window(world, p):
     return world.rng.uniform(p["warmup"] * 86400, (p["days"] - 0.2) * 86400)
 
@@ -52,8 +61,8 @@ def stuffing(world, users, p, out):
         for i in range(rng.randint(150, 1500) // p.get("stuffing_scale", 1)):
             t += rng.expovariate(1 / gap)
             pre = pool[i % len(pool)]
-            if rng.random() < 0.75:
-                u = rng.choice(users)
+            u = rng.choice(users)
+            if rng.random() < 0.75 and u.created <= t:
                 out.append(_ev(world, "password_login", t, u, None, pre, tool,
                                rng.random() < p["stuff_success"], "credential_stuffing"))
             else:
@@ -71,6 +80,10 @@ def spraying(world, users, p, out):
         for _pw in range(rng.randint(1, 2)):
             for i, u in enumerate(rng.sample(users, min(len(users), rng.randint(100, 700)))):
                 t += rng.expovariate(1 / gap)
+                if u.created > t:  # not registered yet: an unknown login, like any other miss
+                    out.append(_ev(world, "password_login", t, None, u.login, pool[i % len(pool)], tool,
+                                   False, "password_spraying"))
+                    continue
                 out.append(_ev(world, "password_login", t, u, None, pool[i % len(pool)], tool,
                                rng.random() < p["spray_success"], "password_spraying"))
 
@@ -80,7 +93,7 @@ def _takeover(world, p, u, pre, tool, cls, out):
     rng = world.rng
     pre = _net(world, pre)
     local = rng.uniform(8, 22)
-    day = int(_window(world, p) // 86400)
+    day = int(max(_window(world, p), u.created + 3600) // 86400) + 1
     t = day * 86400 + ((local - u.tz) % 24) * 3600
     for k in range(rng.choice([0, 0, 0, 1, 2])):
         out.append(_ev(world, "password_login", t - 30 * (k + 1), u, None, pre, tool, False, cls,
@@ -91,7 +104,7 @@ def _takeover(world, p, u, pre, tool, cls, out):
 def targeted(world, users, p, out):
     rng = world.rng
     for _ in range(p["targeted"]):
-        u = rng.choice(users)
+        u = _victim(world, users, _window(world, p))
         r = rng.random()
         if r < 0.6:
             pre = world.prefix(u.country)
@@ -109,7 +122,7 @@ def targeted(world, users, p, out):
 def vpn_hosting(world, users, p, out):
     rng = world.rng
     for _ in range(p["vpn_hosting"]):
-        u = rng.choice(users)
+        u = _victim(world, users, _window(world, p))
         pre = rng.choice(rng.choice(world.vpn_exits)) if rng.random() < 0.6 else rng.choice(world.hosting)
         _takeover(world, p, u, pre, Tool(world, rng.random() < 0.2), "vpn_hosting", out)
 
@@ -141,8 +154,8 @@ def refresh_replay(world, p, legit, out):
 def exchange_abuse(world, users, p, jtis, out):
     rng = world.rng
     for _ in range(p["exchange_abuse"]):
-        u = rng.choice(users)
         t = _window(world, p)
+        u = _victim(world, users, t)
         pre = _net(world, rng.choice(world.hosting))
         tool = Tool(world, rng.random() < 0.5)
         if rng.random() < 0.4:

@@ -44,7 +44,17 @@ async function main() {
     process.stderr.write(`\r[eval] scoring ${Math.min(i + 4096, rows.length)}/${rows.length}`);
   }
   process.stderr.write('\n');
-  const decisions: Decision[] = rows.map((r, i) => decide(r.kind, scores[i] ?? 0, valuesOf(r.x)).decision);
+  // Trust on first use as configured by default. In the simulation "never a trusted login" is exactly
+  // history_logins == 0 (the world starts empty and the window is longer than the simulated span);
+  // clients all have trusted history before the evaluated period starts.
+  const hist = featureNames.indexOf('history_logins');
+  const firstUse = (r: Row) => r.success && r.kind === 'password_login' && r.x[hist] === 0;
+  const decisions: Decision[] = [];
+  const noTofu: Decision[] = [];
+  for (const [i, r] of rows.entries()) {
+    decisions.push((await decide(r.kind, scores[i] ?? 0, valuesOf(r.x), {}, () => firstUse(r))).decision);
+    noTofu.push((await decide(r.kind, scores[i] ?? 0, valuesOf(r.x), { trustOnFirstUse: false })).decision);
+  }
   const scoreOnly: boolean[] = rows.map((r, i) => (scores[i] ?? 0) >= thresholdsFor(r.kind).stepUp);
 
   // Freeman at the model's operating point: per kind, the threshold that flags the same share of
@@ -72,6 +82,7 @@ async function main() {
   }));
   const attackValid = rows.flatMap((r, i) => (r.label === 1 && r.success ? [i] : []));
   const attackAll = rows.flatMap((r, i) => (r.label === 1 ? [i] : []));
+  const pw = rows.flatMap((r, i) => (r.kind === 'password_login' && r.success ? [i] : []));
   const legitByKind = Object.fromEntries([...new Set(rows.map((r) => r.kind))].sort().map((kind) => {
     const idx = rows.flatMap((r, i) => (r.label === 0 && r.success && r.kind === kind ? [i] : []));
     return [kind, { events: idx.length, thresholds: thresholdsFor(kind),
@@ -79,12 +90,15 @@ async function main() {
       freeman: { flagged: pct(idx.filter((i) => freemanFlag[i]).length, idx.length) } }];
   }));
   const labels = rows.map((r) => r.label);
-  const pw = rows.flatMap((r, i) => (r.kind === 'password_login' && r.success ? [i] : []));
   const metrics = {
     command: 'npm run models:eval:risk', modelVersion: model.version, modelBytes: statSync(defaultModelPath).size,
     population: 'eval (seed 20261123, other parameters than train)', events: rows.length,
     attackRecallValid: { model: pct(attackValid.filter((i) => decisions[i] !== 'allow').length, attackValid.length),
       freeman: pct(attackValid.filter((i) => freemanFlag[i]).length, attackValid.length), events: attackValid.length },
+    withoutTrustOnFirstUse: {
+      attackRecallValid: pct(attackValid.filter((i) => noTofu[i] !== 'allow').length, attackValid.length),
+      legitPasswordLoginsSteppedUp: pct(pw.filter((i) => rows[i]?.label === 0 && noTofu[i] === 'step_up').length, pw.filter((i) => rows[i]?.label === 0).length),
+    },
     attackRecallAll: { model: pct(attackAll.filter((i) => decisions[i] !== 'allow').length, attackAll.length),
       freeman: pct(attackAll.filter((i) => freemanFlag[i]).length, attackAll.length), events: attackAll.length },
     perClass, legitByKind,
@@ -95,9 +109,10 @@ async function main() {
   report(metrics);
 }
 
-function report(m: { attackRecallValid: object; attackRecallAll: object; perClass: Record<string, unknown>; legitByKind: Record<string, unknown>; rocAuc: object; modelVersion: string }) {
+function report(m: { attackRecallValid: object; withoutTrustOnFirstUse: object; attackRecallAll: object; perClass: Record<string, unknown>; legitByKind: Record<string, unknown>; rocAuc: object; modelVersion: string }) {
   console.log(`model ${m.modelVersion}`);
   console.log('attack events with a valid credential, stepped up or denied (%):', JSON.stringify(m.attackRecallValid));
+  console.log('same, trust on first use turned off (%):', JSON.stringify(m.withoutTrustOnFirstUse));
   console.log('all attack events, failed credentials included (%):', JSON.stringify(m.attackRecallAll));
   console.log('per attack class (%):');
   for (const [cls, v] of Object.entries(m.perClass)) console.log(`  ${cls.padEnd(20)} ${JSON.stringify(v)}`);

@@ -20,20 +20,20 @@ POPULATIONS = {
     # churn, other country weights, other attack volumes, success rates and infrastructure mixes.
     "train": dict(seed=1, users=2600, days=42, warmup=14, p_vpn=0.04, vpn_share=0.7, p_travel=0.15,
                   trip_every_days=25, p_new_user=0.08, p_cookie_clear=0.004, p_new_device=0.002,
-                  p_home_churn=0.003, p_typo=0.03, p_refresh=0.35, p_exchange=0.15,
+                  p_home_churn=0.003, p_typo=0.03, p_refresh=0.35, p_exchange=0.15, p_gateway_move=0.01,
                   office_unknown_geo=0.03, carrier_prefixes=(8, 30), country_jitter=lambda r: 1.0,
                   stuffing=14, spraying=10, targeted=700, vpn_hosting=700, refresh_replay=500,
                   exchange_abuse=500, stuff_success=0.03, spray_success=0.01, proxy_share=0.4),
     # A small stream for the Python == TypeScript feature parity test (test/risk/parity.test.ts).
     "parity": dict(seed=5, users=15, days=8, warmup=0, p_vpn=0.2, vpn_share=0.6, p_travel=0.5,
                    trip_every_days=6, p_new_user=0.2, p_cookie_clear=0.05, p_new_device=0.02,
-                   p_home_churn=0.02, p_typo=0.2, p_refresh=0.5, p_exchange=0.15,
+                   p_home_churn=0.02, p_typo=0.2, p_refresh=0.5, p_exchange=0.15, p_gateway_move=0.05,
                    office_unknown_geo=0.3, carrier_prefixes=(2, 4), country_jitter=lambda r: 1.0,
                    stuffing=1, stuffing_scale=10, spraying=1, targeted=6, vpn_hosting=6, refresh_replay=8,
                    exchange_abuse=6, stuff_success=0.05, spray_success=0.05, proxy_share=0.5),
     "eval": dict(seed=20261123, users=2200, days=40, warmup=14, p_vpn=0.06, vpn_share=0.6, p_travel=0.2,
                  trip_every_days=20, p_new_user=0.1, p_cookie_clear=0.006, p_new_device=0.003,
-                 p_home_churn=0.005, p_typo=0.04, p_refresh=0.4, p_exchange=0.2,
+                 p_home_churn=0.005, p_typo=0.04, p_refresh=0.4, p_exchange=0.2, p_gateway_move=0.015,
                  office_unknown_geo=0.05, carrier_prefixes=(5, 20),
                  country_jitter=lambda r: math.exp(r.gauss(0, 0.5)),
                  stuffing=10, spraying=8, targeted=900, vpn_hosting=600, refresh_replay=600,
@@ -98,7 +98,10 @@ def legit_events(world, users, p):
 def exchanges(world, u, t, p, out, jtis):
     """A backend exchanges the user's fresh access token (issued at t) for a downstream API."""
     rng = world.rng
-    gw = rng.choice(world.gateways)
+    if rng.random() < p["p_gateway_move"]:
+        # Autoscaling / redeploys: the backend's servers show up on a network never seen before.
+        world.gateways.append(world.prefix(rng.choice(["US", "DE", "GB", "NL"])))
+    gw = rng.choice(world.gateways[-3:]) if rng.random() < 0.7 else rng.choice(world.gateways)
     for _ in range(rng.randint(1, 3)):
         age = min(60.0, rng.expovariate(1 / 3))
         jti = "j%x" % rng.getrandbits(48)

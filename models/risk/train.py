@@ -101,7 +101,7 @@ def thresholds(scores, y, kind, success):
         step = float(np.quantile(legit, 0.988)) if len(legit) else 0.5
         # A quarter of the gap above the highest legitimate score: travellers on a new device in a new
         # country score high and must be stepped up, never denied.
-        deny = float(min(0.9995, max(0.99, 1 - (1 - legit.max()) / 4))) if len(legit) else 0.995
+        deny = float(min(0.9999, max(0.999, 1 - (1 - legit.max()) / 4))) if len(legit) else 0.999
         out[k] = {"stepUp": round(max(step, 1e-4), 6), "deny": round(max(deny, step), 6)}
     return out
 

@@ -101,6 +101,8 @@ class User:
             self.vpn = ([rng.choice(exits)] if rng.random() < 0.6 else exits, p["vpn_share"])
         self.clients = rng.sample(CLIENTS, rng.randint(1, 3))
         self.start = 0 if rng.random() > p["p_new_user"] else rng.randint(p["warmup"], days - 1)
+        # Accounts exist from a little before their first login (admin-created or just registered).
+        self.created = (self.start - rng.uniform(0, 3)) * 86400
         self.trips = []
         if rng.random() < p["p_travel"]:
             d = self.start

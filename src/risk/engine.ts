@@ -8,8 +8,8 @@ import { computeFeatures } from './features/index.ts';
 import { browserFamily } from './features/browser.ts';
 import { geoOf, networkPrefix, normalizeAddress } from './features/network.ts';
 import { loadRiskModel, type RiskModel } from './model.ts';
-import { applyMode, decide, type Decision, type RiskMode, type Thresholds } from './policy.ts';
-import { toVector } from './spec.ts';
+import { applyMode, decide, type Decision, type PolicyOptions, type RiskMode, type Thresholds } from './policy.ts';
+import { spec, toVector } from './spec.ts';
 
 export interface RiskAuditEntry {
   kind: string;
@@ -28,6 +28,8 @@ export interface RiskEngineOptions {
   model?: RiskModel | Promise<RiskModel>;
   /** Treat subject tokens as single use for token exchange (default true). */
   singleUseSubjectTokens?: boolean;
+  /** See PolicyOptions.trustOnFirstUse (default: on, ceiling 0.25). */
+  trustOnFirstUse?: { ceiling: number } | false;
   /** Told about every decision (metrics). */
   onDecision?: (kind: string, decision: Decision) => void;
 }
@@ -85,7 +87,27 @@ export function resolveEvent(ctx: ParsedRiskContext): ResolvedEvent {
 export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
   const { db, mode } = options;
   const modelPromise = Promise.resolve(options.model ?? loadRiskModel());
-  const policy = { thresholds: options.thresholds, singleUseSubjectTokens: options.singleUseSubjectTokens };
+  const policy: PolicyOptions = {
+    thresholds: options.thresholds,
+    singleUseSubjectTokens: options.singleUseSubjectTokens,
+    trustOnFirstUse: options.trustOnFirstUse,
+  };
+
+  /** Never a trusted login for this account, or (token endpoint) never a trusted event of this kind for this client. */
+  async function firstUse(ev: ResolvedEvent): Promise<boolean> {
+    // A failed credential is refused anyway: nothing to trust.
+    if (!ev.ctx.success) return false;
+    const trusted = { success: true, decision: 'allow' } as const;
+    if (spec.loginKinds.includes(ev.kind)) {
+      if (ev.accountId === null) return false;
+      const hit = await db.riskEvent.findFirst({ where: { accountId: ev.accountId, kind: { in: spec.loginKinds }, ...trusted }, select: { id: true } });
+      return hit === null;
+    }
+    const clientId = ev.ctx.clientId;
+    if (clientId === undefined) return false;
+    const hit = await db.riskEvent.findFirst({ where: { clientId, kind: ev.kind, ...trusted }, select: { id: true } });
+    return hit === null;
+  }
 
   async function assess(input: RiskContext): Promise<RiskDecision> {
     const ctx = riskContextSchema.parse(input);
@@ -98,9 +120,10 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     const candidates = occlusionRows(ev.kind, values);
     const scores = await model.score([toVector(values), ...candidates.map((c) => c.row)]);
     const score = scores[0] ?? 0;
-    const { decision: policyDecision, hardRules } = decide(ev.kind, score, values, policy);
+    const { decision: policyDecision, hardRules, firstUse: tofu } = await decide(ev.kind, score, values, policy, () => firstUse(ev));
     const decision = applyMode(mode, policyDecision);
     const reasons = explain(score, candidates, scores.subarray(1), values, hardRules);
+    if (tofu) reasons.unshift('first use: nothing to compare with yet, trusted on first use');
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
     const id = randomUUID();
     await db.riskEvent.create({

@@ -3,7 +3,7 @@
 // whatever the model says, because its meaning does not depend on the user's habits.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { FeatureValues } from './spec.ts';
+import { spec, type FeatureValues } from './spec.ts';
 
 export type RiskMode = 'enforce' | 'monitor' | 'off';
 export type Decision = 'allow' | 'step_up' | 'deny';
@@ -24,6 +24,15 @@ const fallbackKind = 'password_login';
 
 export interface PolicyOptions {
   thresholds?: Thresholds;
+  /**
+   * Trust on first use: an account that has never had a trusted login (or a client that has never
+   * had a trusted event of this kind) has no habits to compare against, and a step-up it cannot pass
+   * (no second factor enrolled yet, and enrolment needs a login) would lock it out for good. Below
+   * `ceiling` such a step-up becomes an allow (for token-endpoint kinds: below the deny threshold);
+   * `false` turns this off. Default ceiling 0.25: above the scores of typical first logins in the
+   * simulation, below most attacks on fresh accounts.
+   */
+  trustOnFirstUse?: { ceiling: number } | false;
   /** Treat a subject token's jti as single use for token exchange (default true). */
   singleUseSubjectTokens?: boolean;
 }
@@ -59,13 +68,34 @@ export function thresholdsFor(kind: string, opts: PolicyOptions = {}): KindThres
 export interface PolicyResult {
   decision: Decision;
   hardRules: HardRule[];
+  /** Set when a step-up was turned into an allow by trust on first use. */
+  firstUse?: boolean;
 }
 
-export function decide(kind: string, score: number, f: FeatureValues, opts: PolicyOptions = {}): PolicyResult {
+export const defaultFirstUseCeiling = 0.25;
+
+/**
+ * `isFirstUse` is asked only when the score alone would step up (it costs a query): whether the
+ * account, or for token-endpoint kinds the client, has never had a trusted event.
+ */
+export async function decide(
+  kind: string,
+  score: number,
+  f: FeatureValues,
+  opts: PolicyOptions = {},
+  isFirstUse: () => Promise<boolean> | boolean = () => false,
+): Promise<PolicyResult> {
   const rules = hardRules(kind, f, opts);
   if (rules.length > 0) return { decision: 'deny', hardRules: rules };
   const t = thresholdsFor(kind, opts);
   const decision: Decision = score >= t.deny ? 'deny' : score >= t.stepUp ? 'step_up' : 'allow';
+  const tofu = opts.trustOnFirstUse ?? { ceiling: defaultFirstUseCeiling };
+  // At the token endpoint a step-up is a refusal that can never turn into trusted history, so a
+  // client's first use of a grant type is allowed up to the deny threshold.
+  const ceiling = tofu ? (spec.loginKinds.includes(kind) ? tofu.ceiling : t.deny) : 0;
+  if (decision === 'step_up' && score < ceiling && (await isFirstUse())) {
+    return { decision: 'allow', hardRules: [], firstUse: true };
+  }
   return { decision, hardRules: [] };
 }
 

@@ -18,6 +18,11 @@ for (const kind of storeKinds) {
     const engine = createRiskEngine({ db: s.db, mode, audit: async (e) => void audit.push(e) });
     return { s, engine, audit };
   };
+  const openStoreFor = async (t: { teardown(fn: () => Promise<void>): void }) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    return s;
+  };
   const aliceLogin = (over: Record<string, unknown> = {}) => ({
     kind: 'password_login' as const, at: now, ip: CA, userAgent: CHROME, clientId: 'portal', success: true,
     accountId: 'acct-alice', login: 'alice@example.org', deviceId: 'dev-alice', ...over,
@@ -99,13 +104,28 @@ for (const kind of storeKinds) {
     const exchange = { kind: 'token_exchange' as const, at: now, ip: '8.8.8.8', userAgent: 'undici', clientId: 'gateway',
       success: true, accountId: 'acct-alice', actorDepth: 1, requestedScopes: ['openid'], requestedAudiences: ['https://api'],
       subject: { tokenId: 'jti-1', issuer: 'self', issuedAt: new Date(now.getTime() - 60_000), scopes: ['openid', 'email'], audiences: ['https://api'] } };
-    t.is((await engine.assess(exchange)).decision, 'allow');
+    const first = await engine.assess(exchange);
+    t.is(first.decision, 'allow', JSON.stringify(first));
     const replay = await engine.assess({ ...exchange, at: new Date(now.getTime() + 1000) });
     t.is(replay.decision, 'deny');
     t.regex(replay.reasons[0] ?? '', /already exchanged/);
     const wide = await engine.assess({ ...exchange, subject: { ...exchange.subject, tokenId: 'jti-2' }, requestedScopes: ['openid', 'admin'] });
     t.is(wide.decision, 'deny');
     t.regex(wide.reasons.join(' '), /beyond the subject token/);
+  });
+
+  test(`a brand-new account's first login is trusted on first use, then known [${kind}]`, async (t) => {
+    const { engine } = await setup(t);
+    const bob = { kind: 'password_login' as const, at: now, ip: '8.8.8.8', userAgent: CHROME, clientId: 'portal',
+      success: true, accountId: 'acct-bob', login: 'bob@example.org', deviceId: 'dev-bob' };
+    const first = await engine.assess(bob);
+    t.is(first.decision, 'allow', JSON.stringify(first));
+    t.regex(first.reasons[0] ?? '', /trusted on first use/);
+    const second = await engine.assess({ ...bob, at: new Date(now.getTime() + DAY) });
+    t.is(second.decision, 'allow', JSON.stringify(second));
+    t.notRegex(second.reasons.join(' '), /first use/);
+    const strict = createRiskEngine({ db: (await openStoreFor(t)).db, mode: 'enforce', trustOnFirstUse: false });
+    t.is((await strict.assess(bob)).decision, 'step_up');
   });
 
   test(`monitor mode records the policy's decision without blocking [${kind}]`, async (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { applyMode, decide, defaultThresholds, hardRules, thresholdsFor } from '../../src/risk/policy.ts';
+import { applyMode, decide, defaultFirstUseCeiling, defaultThresholds, hardRules, thresholdsFor } from '../../src/risk/policy.ts';
 import { featureNames, type FeatureValues } from '../../src/risk/spec.ts';
 
 const zero = (): FeatureValues => Object.fromEntries(featureNames.map((n) => [n, 0]));
@@ -12,29 +12,29 @@ test('default thresholds exist for every trained kind and deny >= step-up', (t) 
   }
 });
 
-test('scores map to allow / step_up / deny at the configured thresholds', (t) => {
+test('scores map to allow / step_up / deny at the configured thresholds', async (t) => {
   const thresholds = { password_login: { stepUp: 0.2, deny: 0.9 } };
-  t.is(decide('password_login', 0.1, zero(), { thresholds }).decision, 'allow');
-  t.is(decide('password_login', 0.2, zero(), { thresholds }).decision, 'step_up');
-  t.is(decide('password_login', 0.95, zero(), { thresholds }).decision, 'deny');
+  t.is((await decide('password_login', 0.1, zero(), { thresholds })).decision, 'allow');
+  t.is((await decide('password_login', 0.2, zero(), { thresholds })).decision, 'step_up');
+  t.is((await decide('password_login', 0.95, zero(), { thresholds })).decision, 'deny');
 });
 
-test('a replayed single-use token is denied whatever the score', (t) => {
+test('a replayed single-use token is denied whatever the score', async (t) => {
   const f = { ...zero(), token_reused: 1 };
-  const r = decide('refresh', 0, f);
+  const r = await decide('refresh', 0, f);
   t.is(r.decision, 'deny');
   t.is(r.hardRules[0]?.rule, 'token_replayed');
 });
 
-test('a replayed subject token is denied unless subject tokens are configured reusable', (t) => {
+test('a replayed subject token is denied unless subject tokens are configured reusable', async (t) => {
   const f = { ...zero(), subject_jti_seen: 2 };
-  t.is(decide('token_exchange', 0, f).decision, 'deny');
+  t.is((await decide('token_exchange', 0, f)).decision, 'deny');
   t.deepEqual(hardRules('token_exchange', f, { singleUseSubjectTokens: false }), []);
-  t.is(decide('token_exchange', 0, f, { singleUseSubjectTokens: false }).decision, 'allow');
+  t.is((await decide('token_exchange', 0, f, { singleUseSubjectTokens: false })).decision, 'allow');
 });
 
-test('an exchange asking for scopes beyond the subject token is denied', (t) => {
-  const r = decide('token_exchange', 0, { ...zero(), scope_expansion: 1 });
+test('an exchange asking for scopes beyond the subject token is denied', async (t) => {
+  const r = await decide('token_exchange', 0, { ...zero(), scope_expansion: 1 });
   t.is(r.decision, 'deny');
   t.regex(r.hardRules[0]?.reason ?? '', /beyond the subject token/);
 });
@@ -52,4 +52,24 @@ test('monitor and off let everything through; enforce applies the decision', (t)
 
 test('kinds without trained thresholds fall back to password-login thresholds', (t) => {
   t.deepEqual(thresholdsFor('federated_login'), thresholdsFor('password_login'));
+});
+
+test('trust on first use turns a moderate step-up into an allow, only for a first use', async (t) => {
+  const thresholds = { password_login: { stepUp: 0.01, deny: 0.99 } };
+  const first = await decide('password_login', 0.1, zero(), { thresholds }, () => true);
+  t.deepEqual(first, { decision: 'allow', hardRules: [], firstUse: true });
+  t.is((await decide('password_login', 0.1, zero(), { thresholds }, () => false)).decision, 'step_up');
+  t.is((await decide('password_login', defaultFirstUseCeiling + 0.01, zero(), { thresholds }, () => true)).decision, 'step_up');
+  t.is((await decide('password_login', 0.1, zero(), { thresholds, trustOnFirstUse: false }, () => true)).decision, 'step_up');
+  let asked = 0;
+  await decide('password_login', 0.001, zero(), { thresholds }, () => { asked++; return true; });
+  t.is(asked, 0, 'the first-use query runs only when a step-up is at stake');
+  t.is((await decide('refresh', 0, { ...zero(), token_reused: 1 }, { thresholds }, () => true)).decision, 'deny');
+});
+
+test('a client first using a grant type is allowed up to the deny threshold', async (t) => {
+  const thresholds = { token_exchange: { stepUp: 0.01, deny: 0.99 } };
+  t.is((await decide('token_exchange', 0.9, zero(), { thresholds }, () => true)).decision, 'allow');
+  t.is((await decide('token_exchange', 0.995, zero(), { thresholds }, () => true)).decision, 'deny');
+  t.is((await decide('token_exchange', 0.9, zero(), { thresholds }, () => false)).decision, 'step_up');
 });
