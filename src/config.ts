@@ -118,11 +118,6 @@ function normaliseDatabaseUrl(url: string): string {
   return pathToFileURL(path.resolve(decodeURIComponent(url.slice('file:'.length)))).href;
 }
 
-/** Absolute path of an SQLite database given its `file:` URL. */
-export function sqlitePath(databaseUrl: string): string {
-  return fileURLToPath(databaseUrl);
-}
-
 export function decodeSecretKey(text: string): Buffer {
   const trimmed = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
