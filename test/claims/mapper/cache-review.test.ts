@@ -49,6 +49,28 @@ for (const kind of storeKinds) {
     ]);
   });
 
+  test(`review changes from another process are seen within the memo TTL; preload warms a batch [${kind}]`, async (t) => {
+    const s = await store(t, kind);
+    let clock = 0;
+    const server = createClaimMapper({ db: s.db, proposer: scriptedProposer(TABLE), cache: { ttlMs: 30_000, now: () => clock } });
+    const attrs = { memberOf: ['CN=Staff,DC=x'] };
+    t.deepEqual((await server.mapClaims('corp', 'saml', attrs)).claims, {});
+    // The CLI (another process, its own mapper) approves the held program.
+    const cli = createClaimMapper({ db: s.db, proposer: scriptedProposer(TABLE) });
+    const [held] = await cli.review.list({ status: 'proposed' });
+    await cli.review.approve(held?.id ?? '');
+    clock += 29_000;
+    t.deepEqual((await server.mapClaims('corp', 'saml', attrs)).claims, {}, 'still the memoised program');
+    clock += 2_000;
+    t.deepEqual((await server.mapClaims('corp', 'saml', attrs)).claims, { groups: ['Staff'] }, 'the approval is seen after the TTL');
+
+    const batch = createClaimMapper({ db: s.db, proposer: scriptedProposer(TABLE) });
+    t.is(await batch.cache.preload('corp'), 1);
+    const queries = batch.cache.queries;
+    await batch.mapClaims('corp', 'saml', attrs);
+    t.is(batch.cache.queries, queries, 'preloaded programs cost no query');
+  });
+
   test(`concurrent first sightings store one program and audit it once [${kind}]`, async (t) => {
     const s = await store(t, kind);
     const proposer = scriptedProposer(TABLE, { delayMs: 20 });
