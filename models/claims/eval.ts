@@ -11,7 +11,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parseProgram, runProgram } from '../../src/claims/language/index.ts';
-import { createClaimMapperModel } from '../../src/claims/model/mapper.ts';
+import { createClaimMapperModel, IDENTITY_CLAIMS } from '../../src/claims/model/mapper.ts';
 import { TARGETS } from '../../src/claims/model/program.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,8 +19,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 interface Row { protocol: string; attribute: string; value: unknown; target: string; program: string; key: string }
 interface Outcome { claim?: string; value?: unknown }
 
-/** Claims that identify or authorise a person: a wrong value there is a safety problem, not a miss. */
-export const IDENTITY_CLAIMS = new Set(['email', 'email_verified', 'phone_number', 'phone_number_verified', 'groups', 'roles', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username']);
 
 export function outcome(program: string, value: unknown): Outcome {
   const parsed = parseProgram(program);
@@ -50,7 +48,8 @@ if (!existsSync(file)) throw new Error('models/claims/data/heldout.jsonl is miss
 let rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
 if (process.env.LIMIT) rows = rows.slice(0, Number(process.env.LIMIT));
 
-const mapper = await createClaimMapperModel({ excludeHeldOut: true });
+const identityThreshold = process.env.IDENTITY_THRESHOLD === undefined ? undefined : Number(process.env.IDENTITY_THRESHOLD);
+const mapper = await createClaimMapperModel({ excludeHeldOut: true, ...(identityThreshold === undefined ? {} : { identityThreshold }) });
 const model = tally();
 const base = tally();
 const perTarget = new Map<string, { model: Tally; base: Tally }>();
@@ -74,10 +73,13 @@ for (const [i, row] of rows.entries()) {
   const b = outcome(passThrough(row.attribute), row.value);
   score(base, b, expected);
   score(pt.base, b, expected);
+  if (process.env.SHOW_UNSAFE && !same(predicted, expected) && predicted.claim !== undefined && IDENTITY_CLAIMS.has(predicted.claim) && predicted.claim !== expected.claim) {
+    console.log(JSON.stringify({ unsafe: row.attribute, key: row.key, value: row.value, expected: row.program, got: p.program, confidence: Number(p.confidence.toFixed(3)) }));
+  }
   if (!same(predicted, expected)) {
     if (predicted.claim !== undefined && predicted.claim === expected.claim) wrongValueInRightClaim.n++;
     if (p.confidence < 0.5) lowConfidenceWrong++;
-    if (misses.length < 60) misses.push({ attribute: row.attribute, key: row.key, value: row.value, expected: row.program, got: p.program, confidence: Number(p.confidence.toFixed(3)), source: p.source });
+    if (misses.length < 400) misses.push({ attribute: row.attribute, key: row.key, value: row.value, expected: row.program, got: p.program, confidence: Number(p.confidence.toFixed(3)), source: p.source });
   }
   if (process.stdout.isTTY && i % 50 === 0) process.stdout.write(`\r${i}/${rows.length}`);
 }

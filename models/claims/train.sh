@@ -10,6 +10,6 @@ cd "$(dirname "$0")/../.."
 export SEED="${SEED:-20261123}"
 # Passive OpenMP waiting: on a shared 2-core machine spinning threads slow every step down.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-node --import tsx models/claims/generate.ts
+NODE="$(pwd)/node_modules/.bin/node"; [ -x "$NODE" ] || NODE=node
+"$NODE" --import tsx models/claims/generate.ts
 /usr/bin/python3 models/claims/train.py
-node --import tsx models/claims/finalize-metrics.ts || true

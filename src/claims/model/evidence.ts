@@ -121,6 +121,8 @@ export function targetAllowed(target: string, ev: Evidence): boolean {
     case 'birthdate': return any('date', 'datetime', 'gentime', 'integer');
     case 'updated_at': return any('datetime', 'gentime', 'epoch', 'filetime', 'integer', 'date');
     case 'picture': case 'profile': case 'website': return s.has('url');
+    // A whole postal address has parts; a single line is a street, a city or a formatted label.
+    case 'address': return any('comma', 'dollar', 'newline');
     default: return true;
   }
 }

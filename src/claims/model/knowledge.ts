@@ -16,14 +16,45 @@ export interface KnowledgeFile {
   oidNames: Record<string, string>;
 }
 
+/** Names a word must occur in, all dropped, before it vetoes an identity claim the model proposes. */
+const MIN_VETO_NAMES = 1;
+
 export class Knowledge {
   private readonly byKey: Map<string, Record<string, string>>;
+  private readonly wordTargets: Map<string, Set<string>>;
+  private readonly wordCounts: Map<string, number>;
   readonly oidNames: ReadonlyMap<string, string>;
 
   constructor(file: KnowledgeFile, opts: { excludeHeldOut?: boolean } = {}) {
     const skip = new Set(opts.excludeHeldOut ? file.heldOut : []);
     this.byKey = new Map(Object.entries(file.entries).filter(([k]) => !skip.has(k)));
     this.oidNames = new Map(Object.entries(file.oidNames));
+    this.wordTargets = new Map();
+    this.wordCounts = new Map();
+    for (const [key, e] of this.byKey) {
+      for (const w of key.split(' ')) {
+        this.wordCounts.set(w, (this.wordCounts.get(w) ?? 0) + 1);
+        const set = this.wordTargets.get(w) ?? new Set<string>();
+        for (const t of Object.values(e)) set.add(t);
+        this.wordTargets.set(w, set);
+      }
+    }
+  }
+
+  /** Whether a word occurs in a known name of this claim. */
+  wordSupports(word: string, target: string): boolean {
+    return this.wordTargets.get(word)?.has(target) ?? false;
+  }
+
+  /**
+   * Whether a word argues against any claim: the tables know it only from names that are dropped
+   * (pager, manager, tenant), or do not know it at all when `unknownVetoes`.
+   */
+  wordVetoes(word: string, unknownVetoes: boolean): boolean {
+    const ts = this.wordTargets.get(word);
+    if (ts === undefined) return unknownVetoes;
+    // One dropped name is thin evidence against a word (twitter_username); two or more are not.
+    return (this.wordCounts.get(word) ?? 0) >= MIN_VETO_NAMES && [...ts].every((t) => t === 'drop');
   }
 
   static load(opts: { excludeHeldOut?: boolean } = {}): Knowledge {

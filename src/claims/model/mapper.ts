@@ -32,7 +32,17 @@ export interface CreateOptions {
   /** leave the held-out names out of the tables: only for measuring generalisation */
   excludeHeldOut?: boolean;
   modelDir?: string;
+  /**
+   * When the model alone (no vocabulary hit) picks an identity-bearing claim, it must be at least
+   * this sure or the attribute is dropped: a missed claim is recoverable, a wrong email is not.
+   */
+  identityThreshold?: number;
 }
+
+/** Claims that identify or authorise a person. */
+export const IDENTITY_CLAIMS: ReadonlySet<string> = new Set(['email', 'email_verified', 'phone_number', 'phone_number_verified', 'groups', 'roles', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username']);
+const DEFAULT_IDENTITY_THRESHOLD = 0.5;
+const UNKNOWN_VETOES = true;
 
 interface TokenizerFile { inputVocab: string[]; outputVocab: string[]; maxInput: number }
 
@@ -50,6 +60,7 @@ export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<
   const wordVocab = new Set(tok.inputVocab.filter((t) => t.startsWith('W:') || t.startsWith('X:')));
   const knowledge = Knowledge.load({ excludeHeldOut: opts.excludeHeldOut ?? false });
   const net = await Seq2SeqOnnx.load(dir);
+  const threshold = opts.identityThreshold ?? DEFAULT_IDENTITY_THRESHOLD;
 
   return {
     modelVersion: net.version,
@@ -71,6 +82,14 @@ export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<
       const out = await net.decode(src, targets);
       const program = render(out.tokens);
       const target = out.tokens[0] === undefined || out.tokens[0] === 'drop' ? 'drop' : out.tokens[0].slice(2);
+      // The model generalises from known words; a word the vocabularies only know from dropped
+      // names may be exactly the modifier that makes the value someone else's (pager, manager),
+      // so an identity claim from the model alone needs a word of that claim and no such veto.
+      const unknownWord = !norm.words.some((w) => knowledge.wordSupports(w, target))
+        || norm.words.some((w) => knowledge.wordVetoes(w, UNKNOWN_VETOES));
+      if (exact === undefined && IDENTITY_CLAIMS.has(target) && (out.probability < threshold || unknownWord)) {
+        return { program: 'drop', confidence: 1 - out.probability, target: 'drop', source: 'model' };
+      }
       return { program, confidence: out.probability, target, source: exact !== undefined ? 'table' : 'model' };
     },
   };

@@ -19,7 +19,7 @@ export interface NormalizedName {
 
 /** Short words WordNet's dictionary lacks or that must never be split further. */
 const EXTRA_WORDS = [
-  'email', 'mail', 'postal', 'nick', 'nickname', 'surname', 'username', 'userid', 'login', 'uid', 'id', 'ids',
+  'my', 'email', 'mail', 'postal', 'nick', 'nickname', 'surname', 'username', 'userid', 'login', 'uid', 'id', 'ids',
   'of', 'or', 'by', 'to', 'at', 'in', 'on', 'is', 'upn', 'sid', 'guid', 'uuid', 'url', 'uri', 'dn', 'ip', 'zip',
   'tenant', 'identifier', 'zoneinfo', 'timezone', 'locale', 'phone', 'mobile', 'cell', 'given', 'first', 'last',
   'middle', 'display', 'principal', 'avatar', 'website', 'homepage', 'birthday', 'birthdate', 'verified',
@@ -109,6 +109,8 @@ export function normalizeName(raw: string, oidNames?: ReadonlyMap<string, string
   name = name.replace(/^extension_[0-9a-f]{32}_/i, '');
   const words: string[] = [];
   const pieces = name
+    // A lone lower-case letter before an acronym belongs to it: sAMAccountName, wWWHomePage.
+    .replace(/^([a-z])([A-Z]+)(?=[A-Z][a-z]|$)/, (_m: string, a: string, b: string) => `${a}${b.toLowerCase()} `)
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/([a-zA-Z])(\d)/g, '$1 $2')
