@@ -1,4 +1,4 @@
-// The part of the store the risk engine uses: the RiskEvent table only.
+// The part of the store the risk engine uses: the RiskEvent table (and raw reads of it).
 import type { Db } from '../store/index.ts';
 
-export type RiskDb = Pick<Db, 'riskEvent'>;
+export type RiskDb = Pick<Db, 'riskEvent' | '$queryRaw'>;

@@ -1,7 +1,7 @@
 // Account history: novelty of device, browser, network, country and client against the account's
 // trusted logins; usual hours; time since the last login; failures on the account; impossible travel.
-// One indexed query (accountId, at) bounded by historyTake rows. Mirrors models/risk/featurize.py.
-import type { RiskDb } from '../db.ts';
+// Rows: the newest historyTake login events of the account in the window (features/combined.ts).
+// Mirrors models/risk/featurize.py.
 import type { ResolvedEvent } from '../events.ts';
 import { spec, type FeatureValues } from '../spec.ts';
 import { automationFamilies } from './browser.ts';
@@ -21,23 +21,6 @@ export interface HistoryRow {
   browserFamily: string | null;
   deviceId: string | null;
   clientId: string | null;
-}
-
-export async function loadHistory(db: RiskDb, accountId: string | null, now: Date): Promise<HistoryRow[]> {
-  if (accountId === null) return [];
-  return db.riskEvent.findMany({
-    where: {
-      accountId,
-      kind: { in: [...loginKinds] },
-      at: { gte: new Date(now.getTime() - spec.windows.historyDays * DAY), lte: now },
-    },
-    orderBy: { at: 'desc' },
-    take: spec.windows.historyTake,
-    select: {
-      at: true, success: true, decision: true, ipPrefix: true, country: true, latitude: true,
-      longitude: true, browserFamily: true, deviceId: true, clientId: true,
-    },
-  });
 }
 
 /** A login the account's owner demonstrably made: valid credential and let through by the policy. */

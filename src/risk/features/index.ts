@@ -2,17 +2,16 @@
 import type { RiskDb } from '../db.ts';
 import type { ResolvedEvent } from '../events.ts';
 import { featureNames, type FeatureValues } from '../spec.ts';
-import { clientFeatures, loadClientPrefixSeen } from './client.ts';
+import { clientFeatures } from './client.ts';
+import { loadCommon, type RawDb } from './combined.ts';
 import { exchangeFeatures, loadExchange } from './exchange.ts';
-import { historyFeatures, loadHistory } from './history.ts';
+import { historyFeatures } from './history.ts';
 import { loadRefresh, refreshFeatures } from './refresh.ts';
-import { loadAddress, velocityFeatures } from './velocity.ts';
+import { velocityFeatures } from './velocity.ts';
 
-export async function computeFeatures(db: RiskDb, ev: ResolvedEvent): Promise<FeatureValues> {
-  const [history, address, clientSeen, refresh, exchange] = await Promise.all([
-    loadHistory(db, ev.accountId, ev.at),
-    loadAddress(db, ev),
-    loadClientPrefixSeen(db, ev),
+export async function computeFeatures(db: RiskDb & RawDb, ev: ResolvedEvent): Promise<FeatureValues> {
+  const [common, refresh, exchange] = await Promise.all([
+    loadCommon(db, ev),
     ev.kind === 'refresh' ? loadRefresh(db, ev) : null,
     ev.kind === 'token_exchange' ? loadExchange(db, ev) : null,
   ]);
@@ -24,9 +23,9 @@ export async function computeFeatures(db: RiskDb, ev: ResolvedEvent): Promise<Fe
   values['account_unknown'] = ev.accountId === null ? 1 : 0;
   Object.assign(
     values,
-    historyFeatures(ev, history),
-    velocityFeatures(ev, address.rows, address.prefixFailures),
-    clientFeatures(clientSeen),
+    historyFeatures(ev, common.history),
+    velocityFeatures(ev, common.address, common.prefixFailures),
+    clientFeatures(common.clientSeen),
     refresh ? refreshFeatures(ev, refresh) : {},
     exchange ? exchangeFeatures(ev, exchange) : {},
   );

@@ -1,9 +1,9 @@
 // Velocity: failures and attempts from this address, distinct accounts tried from it, failures from
 // its network prefix, all in sliding windows ending now (credential stuffing, password spraying).
-// Two indexed queries: (ip, at) bounded by addressTake rows, and a count on (ipPrefix, at).
-import type { RiskDb } from '../db.ts';
+// Rows: the address's events of the last hour, at most addressTake, and the prefix's failure count
+// (features/combined.ts).
 import type { ResolvedEvent } from '../events.ts';
-import { spec, type FeatureValues } from '../spec.ts';
+import type { FeatureValues } from '../spec.ts';
 import { loginKinds } from './history.ts';
 
 export interface AddressRow {
@@ -12,20 +12,6 @@ export interface AddressRow {
   success: boolean;
   accountId: string | null;
   login: string | null;
-}
-
-export async function loadAddress(db: RiskDb, ev: ResolvedEvent): Promise<{ rows: AddressRow[]; prefixFailures: number }> {
-  const since = new Date(ev.at.getTime() - 3_600_000);
-  const [rows, prefixFailures] = await Promise.all([
-    db.riskEvent.findMany({
-      where: { ip: ev.ip, at: { gte: since, lte: ev.at } },
-      orderBy: { at: 'desc' },
-      take: spec.windows.addressTake,
-      select: { at: true, kind: true, success: true, accountId: true, login: true },
-    }),
-    db.riskEvent.count({ where: { ipPrefix: ev.ipPrefix, success: false, at: { gte: since, lte: ev.at } } }),
-  ]);
-  return { rows, prefixFailures };
 }
 
 export function velocityFeatures(ev: ResolvedEvent, rows: readonly AddressRow[], prefixFailures: number): FeatureValues {
