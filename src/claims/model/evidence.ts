@@ -101,6 +101,19 @@ export function evidence(v: RawValue): Evidence {
 }
 
 /**
+ * A machine endpoint (REST API, token or callback URL) is an application's address, never a
+ * person's page or picture, however the attribute is named (`jwks_uri`, `repos_url`).
+ */
+export function isApiEndpoint(url: string): boolean {
+  const m = /^https?:\/\/([^/?#]+)([^?#]*)/i.exec(url.trim());
+  if (m === null) return false;
+  const host = (m[1] ?? '').toLowerCase();
+  const path = (m[2] ?? '').toLowerCase();
+  return /^(api|graph)\./.test(host) || /\/(api|v\d+(\.\d+)?)(\/|$)/.test(path)
+    || /\/(callback|token|authorize|userinfo|jwks(\.json)?|\.well-known)(\/|$)/.test(path);
+}
+
+/**
  * Identity-bearing targets need matching evidence; a miss removes the target from decoding.
  * Returns false when the value cannot possibly be a correct value for the target.
  */
@@ -120,7 +133,7 @@ export function targetAllowed(target: string, ev: Evidence): boolean {
     case 'preferred_username': return !idLike && !any('bool', 'date', 'datetime', 'gentime', 'epoch', 'url', 'multi_word', 'integer');
     case 'birthdate': return any('date', 'datetime', 'gentime', 'integer');
     case 'updated_at': return any('datetime', 'gentime', 'epoch', 'filetime', 'integer', 'date');
-    case 'picture': case 'profile': case 'website': return s.has('url');
+    case 'picture': case 'profile': case 'website': return s.has('url') && !isApiEndpoint(ev.items[0] ?? '');
     // A whole postal address has parts; a single line is a street, a city or a formatted label.
     case 'address': return any('comma', 'dollar', 'newline');
     default: return true;

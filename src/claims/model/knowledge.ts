@@ -18,11 +18,20 @@ export interface KnowledgeFile {
 
 /** Names a word must occur in, all dropped, before it vetoes an identity claim the model proposes. */
 const MIN_VETO_NAMES = 1;
+/**
+ * A modifier is neutral when adding it to known names kept their claim at least this often and
+ * never changed it (user, primary, preferred); it flips when it turned a claim into `drop`.
+ */
+const MIN_NEUTRAL_PAIRS = 2;
 
 export class Knowledge {
   private readonly byKey: Map<string, Record<string, string>>;
   private readonly wordTargets: Map<string, Set<string>>;
   private readonly wordCounts: Map<string, number>;
+  /** modifiers that kept a known name's claim every time they were added to one */
+  private readonly neutral: Set<string>;
+  /** modifiers that turned a known claim-bearing name into a dropped one (manager, pager, former) */
+  private readonly flips: Set<string>;
   readonly oidNames: ReadonlyMap<string, string>;
 
   constructor(file: KnowledgeFile, opts: { excludeHeldOut?: boolean } = {}) {
@@ -39,6 +48,56 @@ export class Knowledge {
         this.wordTargets.set(w, set);
       }
     }
+    ({ neutral: this.neutral, flips: this.flips } = this.modifiers());
+  }
+
+  /** The claim every protocol agrees on for a key, or undefined. */
+  private agreed(key: string): string | undefined {
+    const e = this.byKey.get(key);
+    if (e === undefined) return undefined;
+    const ts = new Set(Object.values(e));
+    return ts.size === 1 ? [...ts][0] : undefined;
+  }
+
+  /**
+   * Learns from the tables which first/last words modify a known name without changing its claim
+   * and which turn it into someone else's attribute: `primary email` vs `email`, `manager email`.
+   */
+  private modifiers(): { neutral: Set<string>; flips: Set<string> } {
+    const same = new Map<string, number>();
+    const changed = new Map<string, number>();
+    const flips = new Set<string>();
+    for (const key of this.byKey.keys()) {
+      const ws = key.split(' ');
+      if (ws.length < 2) continue;
+      for (const i of new Set([0, ws.length - 1])) {
+        const w = ws[i] ?? '';
+        const outer = this.agreed(key);
+        const inner = this.agreed([...ws.slice(0, i), ...ws.slice(i + 1)].join(' '));
+        if (outer === undefined || inner === undefined || inner === 'drop') continue;
+        const m = outer === inner ? same : changed;
+        m.set(w, (m.get(w) ?? 0) + 1);
+        if (outer === 'drop') flips.add(w);
+      }
+    }
+    const neutral = new Set([...same].filter(([w, n]) => n >= MIN_NEUTRAL_PAIRS && !changed.has(w)).map(([w]) => w));
+    return { neutral, flips };
+  }
+
+  /**
+   * The claim of a name that is a known name plus neutral modifiers (`preferred` + `username`):
+   * the tables decide it as they would the known name, or undefined.
+   */
+  backoff(words: readonly string[]): string | undefined {
+    let lo = 0;
+    let hi = words.length;
+    while (hi - lo > 1 && (this.neutral.has(words[lo] ?? '') || this.neutral.has(words[hi - 1] ?? ''))) {
+      if (this.neutral.has(words[lo] ?? '')) lo++;
+      else hi--;
+      const t = this.agreed(words.slice(lo, hi).join(' '));
+      if (t !== undefined) return t;
+    }
+    return undefined;
   }
 
   /** Whether a word occurs in a known name of this claim. */
@@ -47,14 +106,17 @@ export class Knowledge {
   }
 
   /**
-   * Whether a word argues against any claim: the tables know it only from names that are dropped
-   * (pager, manager, tenant), or do not know it at all when `unknownVetoes`.
+   * Whether a word argues against any claim: the tables do not know it at all (when
+   * `unknownVetoes`), or know it only from dropped names and it is a name of its own (pager,
+   * prior), a modifier that turned a claim into `drop` (manager), or not an ordinary word
+   * (`dg`, `nt`: namespace codes of internal attributes). An ordinary word seen only inside dropped
+   * names (`list`, `assigned`) says nothing about the claim.
    */
-  wordVetoes(word: string, unknownVetoes: boolean): boolean {
+  wordVetoes(word: string, unknownVetoes: boolean, isWord: (w: string) => boolean = () => false): boolean {
     const ts = this.wordTargets.get(word);
     if (ts === undefined) return unknownVetoes;
-    // One dropped name is thin evidence against a word (twitter_username); two or more are not.
-    return (this.wordCounts.get(word) ?? 0) >= MIN_VETO_NAMES && [...ts].every((t) => t === 'drop');
+    if ((this.wordCounts.get(word) ?? 0) < MIN_VETO_NAMES || ![...ts].every((t) => t === 'drop')) return false;
+    return this.flips.has(word) || this.byKey.has(word) || !isWord(word);
   }
 
   static load(opts: { excludeHeldOut?: boolean } = {}): Knowledge {

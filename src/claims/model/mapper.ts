@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeName } from './normalize.ts';
+import { normalizeName, isDictionaryWord } from './normalize.ts';
 import { evidence, targetAllowed, type RawValue } from './evidence.ts';
 import { Knowledge } from './knowledge.ts';
 import { inputTokens, protocolToken, MAX_INPUT } from './features.ts';
@@ -70,7 +70,8 @@ export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<
       const norm = normalizeName(input.attribute, knowledge.oidNames);
       const ev = evidence(value);
       const protocol = protocolToken(input.protocol).slice(2);
-      const exact = knowledge.exact(norm.key, protocol);
+      // A known name plus modifiers the tables show to be neutral is decided like the known name.
+      const exact = knowledge.exact(norm.key, protocol) ?? knowledge.backoff(norm.words);
       if (exact === 'drop') return { program: 'drop', confidence: 1, target: 'drop', source: 'table' };
       // Value gates: an identity-bearing claim needs a value of its shape, whatever the name says.
       const candidates = (exact !== undefined ? [exact] : [...TARGETS]).filter((t) => targetAllowed(t, ev));
@@ -86,7 +87,7 @@ export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<
       // names may be exactly the modifier that makes the value someone else's (pager, manager),
       // so an identity claim from the model alone needs a word of that claim and no such veto.
       const unknownWord = !norm.words.some((w) => knowledge.wordSupports(w, target))
-        || norm.words.some((w) => knowledge.wordVetoes(w, UNKNOWN_VETOES));
+        || norm.words.some((w) => knowledge.wordVetoes(w, UNKNOWN_VETOES, isDictionaryWord));
       if (exact === undefined && IDENTITY_CLAIMS.has(target) && (out.probability < threshold || unknownWord)) {
         return { program: 'drop', confidence: 1 - out.probability, target: 'drop', source: 'model' };
       }

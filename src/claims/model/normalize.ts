@@ -52,6 +52,11 @@ function dict(): Set<string> {
   return dictionary;
 }
 
+/** Whether the word is in the English dictionary (WordNet) or the list of short attribute words. */
+export function isDictionaryWord(word: string): boolean {
+  return dict().has(word);
+}
+
 /** Splits a run-together word into dictionary words with the fewest pieces, or keeps it whole. */
 export function segment(word: string): string[] {
   const d = dict();

@@ -86,8 +86,10 @@ export class Seq2SeqOnnx {
   /**
    * Greedy decoding where each step may only pick a token the grammar automaton allows; the
    * probability is the product of the chosen tokens' probabilities renormalised over the allowed set.
+   * `scoreTargets` (a superset of `targets`) renormalises the first token over more targets: a
+   * program forced to one target still reports the model's own probability of choosing it.
    */
-  async decode(src: readonly number[], targets: ReadonlySet<string>): Promise<Decoded> {
+  async decode(src: readonly number[], targets: ReadonlySet<string>, scoreTargets: ReadonlySet<string> = targets): Promise<Decoded> {
     const enc = await this.encode(src);
     let cache = this.emptyCache(enc.crossK);
     let state = initialState();
@@ -96,8 +98,9 @@ export class Seq2SeqOnnx {
     let logProb = 0;
     for (let pos = 0; pos <= MAX_PROGRAM_TOKENS; pos++) {
       const allowed = allowedNext(state, targets);
+      const scored = pos === 0 ? allowedNext(state, scoreTargets) : allowed;
       let choice: number;
-      if (allowed.length === 1) {
+      if (allowed.length === 1 && scored.length === 1) {
         choice = allowed[0] ?? EOS;
         // A forced token still has to enter the cache, unless it ends the program.
         if (choice === EOS) break;
@@ -107,13 +110,13 @@ export class Seq2SeqOnnx {
         const r = await this.step(prev, pos, cache, enc);
         cache = r.cache;
         let max = -Infinity;
-        for (const a of allowed) max = Math.max(max, r.logits[a] ?? -Infinity);
+        for (const a of scored) max = Math.max(max, r.logits[a] ?? -Infinity);
         let z = 0;
+        for (const a of scored) z += Math.exp((r.logits[a] ?? -Infinity) - max);
         choice = allowed[0] ?? EOS;
         let best = -Infinity;
         for (const a of allowed) {
           const l = r.logits[a] ?? -Infinity;
-          z += Math.exp(l - max);
           if (l > best) { best = l; choice = a; }
         }
         logProb += best - max - Math.log(z);
