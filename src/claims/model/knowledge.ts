@@ -113,6 +113,7 @@ export class Knowledge {
    * names (`list`, `assigned`) says nothing about the claim.
    */
   wordVetoes(word: string, unknownVetoes: boolean, isWord: (w: string) => boolean = () => false): boolean {
+    // Without a dictionary every word known only from dropped names vetoes (the strict reading).
     const ts = this.wordTargets.get(word);
     if (ts === undefined) return unknownVetoes;
     if ((this.wordCounts.get(word) ?? 0) < MIN_VETO_NAMES || ![...ts].every((t) => t === 'drop')) return false;

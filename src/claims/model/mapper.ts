@@ -10,6 +10,7 @@ import { Knowledge } from './knowledge.ts';
 import { inputTokens, protocolToken, MAX_INPUT } from './features.ts';
 import { TARGETS, render } from './program.ts';
 import { Seq2SeqOnnx } from './onnx-seq2seq.ts';
+import { evidenceTargets, type WordEvidence } from './override.ts';
 import { MODEL_DIR } from './paths.ts';
 
 export interface ProposeInput { protocol: string; attribute: string; value: unknown }
@@ -61,6 +62,11 @@ export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<
   const knowledge = Knowledge.load({ excludeHeldOut: opts.excludeHeldOut ?? false });
   const net = await Seq2SeqOnnx.load(dir);
   const threshold = opts.identityThreshold ?? DEFAULT_IDENTITY_THRESHOLD;
+  // Overruling the model's `drop` takes the strict veto: every word known only from dropped names counts.
+  const strict: WordEvidence = {
+    supports: (w, t) => knowledge.wordSupports(w, t),
+    vetoes: (w) => knowledge.wordVetoes(w, UNKNOWN_VETOES),
+  };
 
   return {
     modelVersion: net.version,
@@ -83,6 +89,17 @@ export async function createClaimMapperModel(opts: CreateOptions = {}): Promise<
       const out = await net.decode(src, targets);
       const program = render(out.tokens);
       const target = out.tokens[0] === undefined || out.tokens[0] === 'drop' ? 'drop' : out.tokens[0].slice(2);
+      if (exact === undefined && target === 'drop') {
+        const backed = evidenceTargets(candidates, ev, norm.words, strict, IDENTITY_CLAIMS);
+        if (backed.length > 0) {
+          // The model writes the expression for a claim the value and the name agree on; its
+          // confidence stays the model's own probability of that program (scored against `drop`
+          // too), so a reviewer still sees the model's doubt.
+          const forced = await net.decode(src, new Set(backed), targets);
+          const t = forced.tokens[0]?.slice(2) ?? 'drop';
+          return { program: render(forced.tokens), confidence: forced.probability, target: t, source: 'evidence' };
+        }
+      }
       // The model generalises from known words; a word the vocabularies only know from dropped
       // names may be exactly the modifier that makes the value someone else's (pager, manager),
       // so an identity claim from the model alone needs a word of that claim and no such veto.
