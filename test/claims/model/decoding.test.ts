@@ -83,3 +83,20 @@ test('knowledge and evidence settle standard names without the model', async (t)
   t.is(gated.program, 'drop');
   t.truthy(mapper.modelVersion);
 });
+
+test('a program forced to one claim reports the model probability of choosing it', async (t) => {
+  const { Seq2SeqOnnx } = await import('../../../src/claims/model/onnx-seq2seq.ts');
+  const { MODEL_DIR } = await import('../../../src/claims/model/paths.ts');
+  const net = await Seq2SeqOnnx.load(MODEL_DIR);
+  const src = [4, 5, 2, 2, 2];
+  const all = new Set<string>(['drop', 'updated_at', 'email']);
+  const free = await net.decode(src, all);
+  const first = (free.tokens[0] ?? 'drop').replace(/^T:/, '');
+  // Forced to the target the free decode chose and scored over the same set: the same number.
+  const forced = await net.decode(src, new Set([first]), all);
+  t.deepEqual(forced.tokens, free.tokens);
+  t.true(Math.abs(forced.probability - free.probability) < 1e-6);
+  // Forced without scoring, the first token is free: the probability can only be higher.
+  const unscored = await net.decode(src, new Set([first]));
+  t.true(unscored.probability >= forced.probability - 1e-9);
+});
