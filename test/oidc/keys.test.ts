@@ -28,7 +28,8 @@ for (const kind of storeKinds) {
     const s = await openTestStore(kind);
     t.teardown(() => s.dispose());
     const key = s.config.secretKey;
-    await settleKeys(s.db, key);
+    // The first-start keys activate a minute ago, so `due` below is newer however fast the test runs.
+    await settleKeys(s.db, key, DEFAULT_KEY_POLICY, new Date(Date.now() - 60_000));
     const insert = async (status: string, activateAfter: Date, retireUntil: Date | null = null) => {
       const k = await generateSigningKey('ES256');
       await s.db.signingKey.create({
