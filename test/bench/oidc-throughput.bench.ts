@@ -31,7 +31,9 @@ async function tokenEndpointLoad(f: BenchFixture, body: string): Promise<number>
 }
 
 async function refreshLoad(f: BenchFixture): Promise<number> {
-  let next = 0;
+  // A queue of live refresh tokens: each request takes one and puts back the rotated one it gets.
+  // (autocannon's per-request context is fresh for every request, so it cannot hold a chain.)
+  const live = [...f.refreshTokens];
   const result = await autocannon({
     url: `${f.url}/token`,
     connections: Math.min(CONNECTIONS, f.refreshTokens.length),
@@ -39,17 +41,15 @@ async function refreshLoad(f: BenchFixture): Promise<number> {
     requests: [
       {
         method: 'POST',
-        setupRequest(request, context) {
-          // Each connection walks its own rotation chain: every refresh consumes the previous token.
-          context.token ??= f.refreshTokens[next++];
+        setupRequest(request) {
           return {
             ...request,
             headers: { authorization: basic(f.web.client_id, f.web.client_secret), 'content-type': FORM },
-            body: `grant_type=refresh_token&refresh_token=${String(context.token)}`,
+            body: `grant_type=refresh_token&refresh_token=${live.shift() ?? 'exhausted'}`,
           };
         },
-        onResponse(status, body, context) {
-          if (status === 200) context.token = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+        onResponse(status, body) {
+          if (status === 200) live.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
         },
       },
     ],
