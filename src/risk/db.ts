@@ -1,4 +1,6 @@
-// The part of the store the risk engine uses: the RiskEvent table (and raw reads of it).
+// The store as the risk engine uses it: the RiskEvent table through Prisma for writes, and the
+// plain-SQL runner on the same connection (sqlRunnerFor) for the per-event read, which is why this is
+// the whole client openStore created rather than a narrower slice of it.
 import type { Db } from '../store/index.ts';
 
-export type RiskDb = Pick<Db, 'riskEvent' | '$queryRaw'>;
+export type RiskDb = Db;

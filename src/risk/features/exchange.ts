@@ -1,27 +1,12 @@
 // Token exchange: subject-token age and issuer, scopes / audiences beyond the original, delegation
-// depth, exchanges for the subject in the last minute, and earlier exchanges of the same jti.
-import type { RiskDb } from '../db.ts';
+// depth, exchanges for the subject in the last minute, and earlier exchanges of the same jti (the
+// counts come from the event's single read, features/combined.ts).
 import type { ResolvedEvent } from '../events.ts';
 import type { FeatureValues } from '../spec.ts';
 
 export interface ExchangeFacts {
   lastMinute: number;
   jtiSeen: number;
-}
-
-export async function loadExchange(db: RiskDb, ev: ResolvedEvent): Promise<ExchangeFacts> {
-  const ctx = ev.ctx;
-  if (ctx.kind !== 'token_exchange') return { lastMinute: 0, jtiSeen: 0 };
-  const jti = ctx.subject.tokenId;
-  const [lastMinute, jtiSeen] = await Promise.all([
-    ev.accountId === null
-      ? Promise.resolve(0)
-      : db.riskEvent.count({
-          where: { kind: 'token_exchange', accountId: ev.accountId, at: { gte: new Date(ev.at.getTime() - 60_000), lte: ev.at } },
-        }),
-    jti === undefined ? Promise.resolve(0) : db.riskEvent.count({ where: { tokenId: jti, kind: 'token_exchange' } }),
-  ]);
-  return { lastMinute, jtiSeen };
 }
 
 export function exchangeFeatures(ev: ResolvedEvent, facts: ExchangeFacts): FeatureValues {

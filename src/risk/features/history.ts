@@ -1,6 +1,7 @@
 // Account history: novelty of device, browser, network, country and client against the account's
 // trusted logins; usual hours; time since the last login; failures on the account; impossible travel.
-// Rows: the newest historyTake login events of the account in the window (features/combined.ts).
+// Summarised by the database over the newest historyTake login events of the account in the window
+// (features/combined.ts), so no rows cross the driver.
 // Mirrors models/risk/featurize.py.
 import type { ResolvedEvent } from '../events.ts';
 import { spec, type FeatureValues } from '../spec.ts';
@@ -10,60 +11,59 @@ import { haversineKm } from './network.ts';
 const DAY = 86_400_000;
 export const loginKinds: readonly string[] = spec.loginKinds;
 
-export interface HistoryRow {
-  at: Date;
-  success: boolean;
-  decision: string;
-  ipPrefix: string;
-  country: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  browserFamily: string | null;
-  deviceId: string | null;
-  clientId: string | null;
+/**
+ * The account's history as the features use it, computed by the database (features/combined.ts) over
+ * the newest historyTake login events of the account in the window. "Trusted": a login the account's
+ * owner demonstrably made, a valid credential let through by the policy (success and decision allow).
+ */
+export interface HistorySummary {
+  trusted: number;
+  /** A trusted event with the event's device id / browser family / prefix / country / client. */
+  knownDevice: boolean;
+  knownBrowser: boolean;
+  knownPrefix: boolean;
+  knownCountry: boolean;
+  knownClient: boolean;
+  /** Trusted events whose UTC hour is within 2 hours (circularly) of the event's. */
+  nearHour: number;
+  lastTrustedAt: Date | null;
+  /** The newest trusted event with a location. */
+  lastPlace: { at: Date; latitude: number; longitude: number } | null;
+  /** Failed credentials (any decision) in the last hour and day. */
+  fail1h: number;
+  fail24h: number;
 }
 
-/** A login the account's owner demonstrably made: valid credential and let through by the policy. */
-export const isTrusted = (r: HistoryRow): boolean => r.success && r.decision === 'allow';
+/** The UTC hours within 2 of `hour`, circularly: what hourShare counts as "near". */
+export function nearHours(hour: number): number[] {
+  return [-2, -1, 0, 1, 2].map((d) => (hour + d + 24) % 24);
+}
 
-export function historyFeatures(ev: ResolvedEvent, rows: readonly HistoryRow[]): FeatureValues {
+export function historyFeatures(ev: ResolvedEvent, h: HistorySummary): FeatureValues {
   const now = ev.at.getTime();
-  const trusted = rows.filter(isTrusted);
-  const f: FeatureValues = { history_logins: trusted.length };
+  const f: FeatureValues = { history_logins: h.trusted };
   const isLogin = loginKinds.includes(ev.kind);
   if (isLogin) {
-    f['new_device'] = ev.deviceId === null || !trusted.some((r) => r.deviceId === ev.deviceId) ? 1 : 0;
+    f['new_device'] = ev.deviceId === null || !h.knownDevice ? 1 : 0;
     f['ua_automation'] = ev.browserFamily !== null && automationFamilies.has(ev.browserFamily) ? 1 : 0;
   }
   const clientId = ev.ctx.clientId ?? null;
-  f['new_browser'] = ev.browserFamily === null || trusted.some((r) => r.browserFamily === ev.browserFamily) ? 0 : 1;
-  f['new_prefix'] = trusted.some((r) => r.ipPrefix === ev.ipPrefix) ? 0 : 1;
-  f['new_country'] = ev.country === null || trusted.some((r) => r.country === ev.country) ? 0 : 1;
+  f['new_browser'] = ev.browserFamily === null || h.knownBrowser ? 0 : 1;
+  f['new_prefix'] = h.knownPrefix ? 0 : 1;
+  f['new_country'] = ev.country === null || h.knownCountry ? 0 : 1;
   f['geo_unknown'] = ev.country === null ? 1 : 0;
-  f['new_client'] = clientId === null || trusted.some((r) => r.clientId === clientId) ? 0 : 1;
-  f['hour_share'] = hourShare(ev.at.getUTCHours(), trusted);
-  const last = trusted[0];
-  f['days_since_last'] = last ? (now - last.at.getTime()) / DAY : spec.windows.historyDays;
-  f['acct_fail_1h'] = rows.filter((r) => !r.success && r.at.getTime() >= now - 3_600_000).length;
-  f['acct_fail_24h'] = rows.filter((r) => !r.success && r.at.getTime() >= now - DAY).length;
-  Object.assign(f, travel(ev, trusted));
+  f['new_client'] = clientId === null || h.knownClient ? 0 : 1;
+  // Too little history says nothing about habits: neutral rather than unusual.
+  f['hour_share'] = h.trusted < 5 ? 1 : h.nearHour / h.trusted;
+  f['days_since_last'] = h.lastTrustedAt ? (now - h.lastTrustedAt.getTime()) / DAY : spec.windows.historyDays;
+  f['acct_fail_1h'] = h.fail1h;
+  f['acct_fail_24h'] = h.fail24h;
+  Object.assign(f, travel(ev, h.lastPlace));
   return f;
 }
 
-function hourShare(hour: number, trusted: readonly HistoryRow[]): number {
-  // Too little history says nothing about habits: neutral rather than unusual.
-  if (trusted.length < 5) return 1;
-  const near = trusted.filter((r) => {
-    const h = r.at.getUTCHours();
-    return Math.min((hour - h + 24) % 24, (h - hour + 24) % 24) <= 2;
-  }).length;
-  return near / trusted.length;
-}
-
-function travel(ev: ResolvedEvent, trusted: readonly HistoryRow[]): FeatureValues {
-  if (ev.latitude === null || ev.longitude === null) return {};
-  const last = trusted.find((r) => r.latitude !== null && r.longitude !== null);
-  if (!last || last.latitude === null || last.longitude === null) return {};
+function travel(ev: ResolvedEvent, last: HistorySummary['lastPlace']): FeatureValues {
+  if (ev.latitude === null || ev.longitude === null || last === null) return {};
   const km = haversineKm(last.latitude, last.longitude, ev.latitude, ev.longitude);
   const hours = Math.max((ev.at.getTime() - last.at.getTime()) / 3_600_000, 1 / 60);
   const kmh = Math.min(km / hours, 20_000);

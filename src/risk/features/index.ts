@@ -1,20 +1,16 @@
-// All features of one event: the queries run concurrently, then pure functions turn rows into values.
-import type { RiskDb } from '../db.ts';
+// All features of one event: one read (combined.ts), then pure functions turn rows into values.
+import { sqlRunnerFor, type Db } from '../../store/index.ts';
 import type { ResolvedEvent } from '../events.ts';
 import { featureNames, type FeatureValues } from '../spec.ts';
 import { clientFeatures } from './client.ts';
-import { loadCommon, type RawDb } from './combined.ts';
-import { exchangeFeatures, loadExchange } from './exchange.ts';
+import { loadCommon } from './combined.ts';
+import { exchangeFeatures } from './exchange.ts';
 import { historyFeatures } from './history.ts';
-import { loadRefresh, refreshFeatures } from './refresh.ts';
+import { refreshFacts, refreshFeatures } from './refresh.ts';
 import { velocityFeatures } from './velocity.ts';
 
-export async function computeFeatures(db: RiskDb & RawDb, ev: ResolvedEvent): Promise<FeatureValues> {
-  const [common, refresh, exchange] = await Promise.all([
-    loadCommon(db, ev),
-    ev.kind === 'refresh' ? loadRefresh(db, ev) : null,
-    ev.kind === 'token_exchange' ? loadExchange(db, ev) : null,
-  ]);
+export async function computeFeatures(db: Db, ev: ResolvedEvent): Promise<FeatureValues> {
+  const common = await loadCommon(sqlRunnerFor(db), ev);
   const values: FeatureValues = Object.fromEntries(featureNames.map((n) => [n, 0]));
   // Kinds the model has no column for (federated_login until retrained) are scored as password logins.
   const kindColumn = `kind_${ev.kind}`;
@@ -24,10 +20,10 @@ export async function computeFeatures(db: RiskDb & RawDb, ev: ResolvedEvent): Pr
   Object.assign(
     values,
     historyFeatures(ev, common.history),
-    velocityFeatures(ev, common.address, common.prefixFailures),
+    velocityFeatures(common.address, common.prefixFailures),
     clientFeatures(common.clientSeen),
-    refresh ? refreshFeatures(ev, refresh) : {},
-    exchange ? exchangeFeatures(ev, exchange) : {},
+    ev.kind === 'refresh' ? refreshFeatures(ev, refreshFacts(ev, common.tokenUsed, common.grantFirst)) : {},
+    ev.kind === 'token_exchange' ? exchangeFeatures(ev, { lastMinute: common.exchangesLastMinute, jtiSeen: common.jtiSeen }) : {},
   );
   return values;
 }

@@ -1,6 +1,6 @@
 // Refresh-token use: a consumed token presented again, and how the request differs from where the
-// grant started (network, country, browser). Origin: the caller's, else the grant's first RiskEvent.
-import type { RiskDb } from '../db.ts';
+// grant started (network, country, browser). Origin: the caller's, else the grant's first RiskEvent
+// (read by features/combined.ts).
 import type { ResolvedEvent } from '../events.ts';
 import type { FeatureValues } from '../spec.ts';
 import { browserFamily } from './browser.ts';
@@ -18,20 +18,11 @@ export interface RefreshFacts {
   origin: Origin | null;
 }
 
-export async function loadRefresh(db: RiskDb, ev: ResolvedEvent): Promise<RefreshFacts> {
+/** The token and grant lookups come from the event's single read (combined.ts); this adds the caller's view. */
+export function refreshFacts(ev: ResolvedEvent, tokenUsed: boolean, grantFirst: Origin | null): RefreshFacts {
   const ctx = ev.ctx;
   if (ctx.kind !== 'refresh') return { consumedBefore: false, origin: null };
-  const [used, first] = await Promise.all([
-    db.riskEvent.findFirst({ where: { tokenId: ctx.tokenId, kind: 'refresh', success: true }, select: { id: true } }),
-    ctx.origin
-      ? Promise.resolve(null)
-      : db.riskEvent.findFirst({
-          where: { grantId: ctx.grantId, at: { lte: ev.at } },
-          orderBy: { at: 'asc' },
-          select: { at: true, ipPrefix: true, country: true, browserFamily: true },
-        }),
-  ]);
-  let origin: Origin | null = first;
+  let origin: Origin | null = grantFirst;
   if (ctx.origin) {
     origin = {
       at: ctx.origin.at,
@@ -40,7 +31,7 @@ export async function loadRefresh(db: RiskDb, ev: ResolvedEvent): Promise<Refres
       browserFamily: browserFamily(ctx.origin.userAgent),
     };
   }
-  return { consumedBefore: (ctx.tokenConsumed ?? false) || used !== null, origin };
+  return { consumedBefore: (ctx.tokenConsumed ?? false) || tokenUsed, origin };
 }
 
 export function refreshFeatures(ev: ResolvedEvent, facts: RefreshFacts): FeatureValues {

@@ -1,27 +1,16 @@
 // Velocity: failures and attempts from this address, distinct accounts tried from it, failures from
 // its network prefix, all in sliding windows ending now (credential stuffing, password spraying).
-// Rows: the address's events of the last hour, at most addressTake, and the prefix's failure count
-// (features/combined.ts).
-import type { ResolvedEvent } from '../events.ts';
+// Counted by the database over the address's newest addressTake events of the last hour, and the
+// prefix's failures of the last hour (features/combined.ts); mirrors models/risk/featurize.py.
 import type { FeatureValues } from '../spec.ts';
-import { loginKinds } from './history.ts';
+import type { AddressCounts } from './combined.ts';
 
-export interface AddressRow {
-  at: Date;
-  kind: string;
-  success: boolean;
-  accountId: string | null;
-  login: string | null;
-}
-
-export function velocityFeatures(ev: ResolvedEvent, rows: readonly AddressRow[], prefixFailures: number): FeatureValues {
-  const tenMinutesAgo = ev.at.getTime() - 600_000;
-  const logins = rows.filter((r) => loginKinds.includes(r.kind));
+export function velocityFeatures(address: AddressCounts, prefixFailures: number): FeatureValues {
   return {
-    ip_fail_10m: rows.filter((r) => !r.success && r.at.getTime() >= tenMinutesAgo).length,
-    ip_fail_1h: rows.filter((r) => !r.success).length,
-    ip_attempts_1h: logins.length,
-    ip_accounts_1h: new Set(logins.map((r) => r.accountId ?? `?${r.login ?? ''}`)).size,
+    ip_fail_10m: address.fail10m,
+    ip_fail_1h: address.fail1h,
+    ip_attempts_1h: address.attempts1h,
+    ip_accounts_1h: address.accounts1h,
     prefix_fail_1h: prefixFailures,
   };
 }
