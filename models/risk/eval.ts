@@ -46,14 +46,20 @@ async function main() {
   process.stderr.write('\n');
   // Trust on first use as configured by default. In the simulation "never a trusted login" is exactly
   // history_logins == 0 (the world starts empty and the window is longer than the simulated span);
-  // clients all have trusted history before the evaluated period starts.
+  // clients all have trusted history before the evaluated period starts. No simulated account has a
+  // second factor, so every first sign-in qualifies: the worst case for recall.
   const hist = featureNames.indexOf('history_logins');
   const firstUse = (r: Row) => r.success && r.kind === 'password_login' && r.x[hist] === 0;
   const decisions: Decision[] = [];
   const noTofu: Decision[] = [];
+  // The ceiling the engine had before trust on first use moved wholly into the policy (0.25): it
+  // catches more attacks on never-used accounts by refusing some owners' first sign-ins for good.
+  const oldCeiling: Decision[] = [];
   for (const [i, r] of rows.entries()) {
-    decisions.push((await decide(r.kind, scores[i] ?? 0, valuesOf(r.x), {}, () => firstUse(r))).decision);
+    decisions.push((await decide(r.kind, scores[i] ?? 0, valuesOf(r.x), {}, { isFirstUse: () => firstUse(r) })).decision);
     noTofu.push((await decide(r.kind, scores[i] ?? 0, valuesOf(r.x), { trustOnFirstUse: false })).decision);
+    const ceiling = r.kind === 'password_login' ? { ceiling: 0.25 } : {};
+    oldCeiling.push((await decide(r.kind, scores[i] ?? 0, valuesOf(r.x), { trustOnFirstUse: ceiling }, { isFirstUse: () => firstUse(r) })).decision);
   }
   const scoreOnly: boolean[] = rows.map((r, i) => (scores[i] ?? 0) >= thresholdsFor(r.kind).stepUp);
 
@@ -89,6 +95,21 @@ async function main() {
       model: { steppedUp: pct(idx.filter((i) => decisions[i] === 'step_up').length, idx.length), denied: pct(idx.filter((i) => decisions[i] === 'deny').length, idx.length) },
       freeman: { flagged: pct(idx.filter((i) => freemanFlag[i]).length, idx.length) } }];
   }));
+  // Legitimate automation (CI suites, probes, users' scripts) separately: the population the model
+  // used to refuse for its user agent alone. Included in legitByKind above as well.
+  const automationClasses = [...new Set(rows.filter((r) => r.label === 0 && r.cls !== 'legit').map((r) => r.cls))].sort();
+  const automationRate = (keep: (r: Row) => boolean) => {
+    const idx = rows.flatMap((r, i) => (r.label === 0 && r.success && r.kind === 'password_login' && keep(r) ? [i] : []));
+    return { events: idx.length, steppedUp: pct(idx.filter((i) => decisions[i] === 'step_up').length, idx.length),
+      denied: pct(idx.filter((i) => decisions[i] === 'deny').length, idx.length),
+      steppedUpWithoutTrustOnFirstUse: pct(idx.filter((i) => noTofu[i] === 'step_up').length, idx.length),
+      freemanFlagged: pct(idx.filter((i) => freemanFlag[i]).length, idx.length) };
+  };
+  const legitAutomation = {
+    all: automationRate((r) => r.cls !== 'legit'),
+    ...Object.fromEntries(automationClasses.map((c) => [c, automationRate((r) => r.cls === c)])),
+    people: automationRate((r) => r.cls === 'legit'),
+  };
   const labels = rows.map((r) => r.label);
   const metrics = {
     command: 'npm run models:eval:risk', modelVersion: model.version, modelBytes: statSync(defaultModelPath).size,
@@ -99,9 +120,15 @@ async function main() {
       attackRecallValid: pct(attackValid.filter((i) => noTofu[i] !== 'allow').length, attackValid.length),
       legitPasswordLoginsSteppedUp: pct(pw.filter((i) => rows[i]?.label === 0 && noTofu[i] === 'step_up').length, pw.filter((i) => rows[i]?.label === 0).length),
     },
+    firstSignInCeiling025: {
+      attackRecallValid: pct(attackValid.filter((i) => oldCeiling[i] !== 'allow').length, attackValid.length),
+      legitFirstSignInsRefused: pct(pw.filter((i) => rows[i]?.label === 0 && firstUse(rows[i] as Row) && oldCeiling[i] !== 'allow').length,
+        pw.filter((i) => rows[i]?.label === 0 && firstUse(rows[i] as Row)).length),
+      legitFirstSignIns: pw.filter((i) => rows[i]?.label === 0 && firstUse(rows[i] as Row)).length,
+    },
     attackRecallAll: { model: pct(attackAll.filter((i) => decisions[i] !== 'allow').length, attackAll.length),
       freeman: pct(attackAll.filter((i) => freemanFlag[i]).length, attackAll.length), events: attackAll.length },
-    perClass, legitByKind,
+    perClass, legitByKind, legitAutomationPasswordLogins: legitAutomation,
     rocAuc: { model: { all: rocAuc(labels, [...scores]), validPasswordLogins: rocAuc(pw.map((i) => labels[i] ?? 0), pw.map((i) => scores[i] ?? 0)) },
       freeman: { all: rocAuc(labels, rows.map((r) => r.freeman)), validPasswordLogins: rocAuc(pw.map((i) => labels[i] ?? 0), pw.map((i) => rows[i]?.freeman ?? 0)) } },
   };
@@ -109,15 +136,18 @@ async function main() {
   report(metrics);
 }
 
-function report(m: { attackRecallValid: object; withoutTrustOnFirstUse: object; attackRecallAll: object; perClass: Record<string, unknown>; legitByKind: Record<string, unknown>; rocAuc: object; modelVersion: string }) {
+function report(m: { attackRecallValid: object; withoutTrustOnFirstUse: object; firstSignInCeiling025: object; attackRecallAll: object; perClass: Record<string, unknown>; legitByKind: Record<string, unknown>; legitAutomationPasswordLogins: Record<string, unknown>; rocAuc: object; modelVersion: string }) {
   console.log(`model ${m.modelVersion}`);
   console.log('attack events with a valid credential, stepped up or denied (%):', JSON.stringify(m.attackRecallValid));
   console.log('same, trust on first use turned off (%):', JSON.stringify(m.withoutTrustOnFirstUse));
+  console.log('same, first sign-ins trusted only below 0.25 (%):', JSON.stringify(m.firstSignInCeiling025));
   console.log('all attack events, failed credentials included (%):', JSON.stringify(m.attackRecallAll));
   console.log('per attack class (%):');
   for (const [cls, v] of Object.entries(m.perClass)) console.log(`  ${cls.padEnd(20)} ${JSON.stringify(v)}`);
   console.log('legitimate valid-credential events (%):');
   for (const [k, v] of Object.entries(m.legitByKind)) console.log(`  ${k.padEnd(15)} ${JSON.stringify(v)}`);
+  console.log('legitimate valid password logins by population (%):');
+  for (const [k, v] of Object.entries(m.legitAutomationPasswordLogins)) console.log(`  ${k.padEnd(15)} ${JSON.stringify(v)}`);
   console.log('ROC AUC:', JSON.stringify(m.rocAuc));
 }
 

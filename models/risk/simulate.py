@@ -11,6 +11,7 @@ import sys
 import numpy as np
 
 from attacks import generate_attacks
+from automation import ci_runners, probes, script_context, script_device
 from featurize import NAMES, FeatureState
 from freeman import FreemanState
 from world import User, World
@@ -23,21 +24,28 @@ POPULATIONS = {
                   p_home_churn=0.003, p_typo=0.03, p_refresh=0.35, p_exchange=0.15, p_gateway_move=0.01,
                   office_unknown_geo=0.03, carrier_prefixes=(8, 30), country_jitter=lambda r: 1.0,
                   stuffing=14, spraying=10, targeted=700, vpn_hosting=700, refresh_replay=500,
-                  exchange_abuse=500, stuff_success=0.03, spray_success=0.01, proxy_share=0.4),
+                  exchange_abuse=500, stuff_success=0.03, spray_success=0.01, proxy_share=0.4,
+                  # Legitimate automation (automation.py): scripting users, CI runners, probes.
+                  p_script_user=0.03, ci_runners=14, ci_accounts=(3, 40), ci_ephemeral=0.3,
+                  ci_runs_per_day=1.5, probes=6, probe_every_min=(10, 60), auto_unknown_geo=0.3),
     # A small stream for the Python == TypeScript feature parity test (test/risk/parity.test.ts).
     "parity": dict(seed=5, users=15, days=8, warmup=0, p_vpn=0.2, vpn_share=0.6, p_travel=0.5,
                    trip_every_days=6, p_new_user=0.2, p_cookie_clear=0.05, p_new_device=0.02,
                    p_home_churn=0.02, p_typo=0.2, p_refresh=0.5, p_exchange=0.15, p_gateway_move=0.05,
                    office_unknown_geo=0.3, carrier_prefixes=(2, 4), country_jitter=lambda r: 1.0,
                    stuffing=1, stuffing_scale=10, spraying=1, targeted=6, vpn_hosting=6, refresh_replay=8,
-                   exchange_abuse=6, stuff_success=0.05, spray_success=0.05, proxy_share=0.5),
+                   exchange_abuse=6, stuff_success=0.05, spray_success=0.05, proxy_share=0.5,
+                   p_script_user=0.2, ci_runners=1, ci_accounts=(3, 6), ci_ephemeral=0.5,
+                   ci_runs_per_day=1, probes=1, probe_every_min=(60, 120), auto_unknown_geo=0.5),
     "eval": dict(seed=20261123, users=2200, days=40, warmup=14, p_vpn=0.06, vpn_share=0.6, p_travel=0.2,
                  trip_every_days=20, p_new_user=0.1, p_cookie_clear=0.006, p_new_device=0.003,
                  p_home_churn=0.005, p_typo=0.04, p_refresh=0.4, p_exchange=0.2, p_gateway_move=0.015,
                  office_unknown_geo=0.05, carrier_prefixes=(5, 20),
                  country_jitter=lambda r: math.exp(r.gauss(0, 0.5)),
                  stuffing=10, spraying=8, targeted=900, vpn_hosting=600, refresh_replay=600,
-                 exchange_abuse=600, stuff_success=0.05, spray_success=0.02, proxy_share=0.6),
+                 exchange_abuse=600, stuff_success=0.05, spray_success=0.02, proxy_share=0.6,
+                 p_script_user=0.05, ci_runners=10, ci_accounts=(5, 60), ci_ephemeral=0.5,
+                 ci_runs_per_day=2.5, probes=8, probe_every_min=(5, 30), auto_unknown_geo=0.5),
 }
 
 
@@ -62,6 +70,8 @@ class Gateway:
 def legit_events(world, users, p):
     rng, out, jtis = world.rng, [], {}
     for u in users:
+        script_device(world, u, p)
+    for u in users:
         for day in range(u.start, p["days"]):
             for _ in range(np.random.default_rng(rng.getrandbits(32)).poisson(u.rate)):
                 local = rng.choice(u.hours) + rng.gauss(0, 1.5)
@@ -74,12 +84,15 @@ def legit_events(world, users, p):
                 if rng.random() < p["p_home_churn"]:
                     u.home = world.prefix(u.country)
                 ctx = u.context(t)
+                cls = "legit"
+                if u.script is not None and rng.random() < u.script[1]:
+                    ctx, cls = script_context(world, u, t), "legit_script"
                 client = rng.choice(u.clients)
                 if rng.random() < p["p_typo"]:
                     for k in range(1 + (rng.random() < 0.15)):
-                        out.append(event("password_login", t - 20 - 15 * k, u, ctx, world, False, client))
+                        out.append(event("password_login", t - 20 - 15 * k, u, ctx, world, False, client, cls=cls))
                 gid = "g%x" % rng.getrandbits(48)
-                out.append(event("password_login", t, u, ctx, world, True, client, grant=gid))
+                out.append(event("password_login", t, u, ctx, world, True, client, grant=gid, cls=cls))
                 if rng.random() < p["p_refresh"]:
                     rt = t
                     for _ in range(1 + int(rng.expovariate(1 / 3))):
@@ -122,6 +135,8 @@ def run(name, out_path, progress=True, dump=None):
     world = World(rng, p)
     users = [User(world, n, p, p["days"]) for n in range(p["users"])]
     events, jtis = legit_events(world, users, p)
+    ci_runners(world, p, events)
+    probes(world, p, events)
     events += generate_attacks(world, users, p, jtis, events)
     for ev in events:
         ev["at"] = round(ev["at"], 3)  # millisecond timestamps, as the database stores them

@@ -8,7 +8,7 @@ import { computeFeatures } from './features/index.ts';
 import { browserFamily } from './features/browser.ts';
 import { geoOf, networkPrefix, normalizeAddress } from './features/network.ts';
 import { loadRiskModel, type RiskModel } from './model.ts';
-import { applyMode, decide, type Decision, type PolicyOptions, type RiskMode, type Thresholds } from './policy.ts';
+import { applyMode, decide, firstUseReason, type Decision, type PolicyOptions, type RiskMode, type Thresholds } from './policy.ts';
 import { spec, toVector } from './spec.ts';
 
 export interface RiskAuditEntry {
@@ -28,8 +28,8 @@ export interface RiskEngineOptions {
   model?: RiskModel | Promise<RiskModel>;
   /** Treat subject tokens as single use for token exchange (default true). */
   singleUseSubjectTokens?: boolean;
-  /** See PolicyOptions.trustOnFirstUse (default: on, ceiling 0.25). */
-  trustOnFirstUse?: { ceiling: number } | false;
+  /** See PolicyOptions.trustOnFirstUse (default: on, up to the deny threshold). */
+  trustOnFirstUse?: { ceiling?: number } | false;
   /** Told about every decision (metrics). */
   onDecision?: (kind: string, decision: Decision) => void;
 }
@@ -51,11 +51,24 @@ export interface RiskDecision {
   modelVersion: string;
 }
 
+/** What the caller knows about the account that the event history does not say. */
+export interface AssessFacts {
+  /**
+   * Login kinds: whether the account has a second factor. Trust on first use applies only to
+   * accounts without one (those with one can answer the step-up). Unknown counts as none.
+   */
+  hasSecondFactor?: boolean;
+}
+
 export interface RiskEngine {
   readonly mode: RiskMode;
-  assess(ctx: RiskContext): Promise<RiskDecision>;
-  /** Record the outcome of a step-up: passed makes the event trusted history, failed a denial. */
-  resolveStepUp(eventId: string, passed: boolean): Promise<void>;
+  assess(ctx: RiskContext, facts?: AssessFacts): Promise<RiskDecision>;
+  /**
+   * Record the outcome of a step-up: passed makes the event trusted history, failed a denial.
+   * `note` replaces the default reason appended ("second factor verified" / "second factor failed"),
+   * e.g. when the account had no second factor to step up with.
+   */
+  resolveStepUp(eventId: string, passed: boolean, note?: string): Promise<void>;
   /** Attach the grant created by an allowed login, so later refreshes compare against its origin. */
   linkGrant(eventId: string, grantId: string): Promise<void>;
 }
@@ -109,7 +122,7 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     return hit === null;
   }
 
-  async function assess(input: RiskContext): Promise<RiskDecision> {
+  async function assess(input: RiskContext, facts: AssessFacts = {}): Promise<RiskDecision> {
     const ctx = riskContextSchema.parse(input);
     if (mode === 'off') {
       return { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], hardRules: [], userMessage: '', eventId: null, modelVersion: 'off' };
@@ -120,10 +133,13 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     const candidates = occlusionRows(ev.kind, values);
     const scores = await model.score([toVector(values), ...candidates.map((c) => c.row)]);
     const score = scores[0] ?? 0;
-    const { decision: policyDecision, hardRules, firstUse: tofu } = await decide(ev.kind, score, values, policy, () => firstUse(ev));
+    const { decision: policyDecision, hardRules, firstUse: tofu } = await decide(ev.kind, score, values, policy, {
+      isFirstUse: () => firstUse(ev), hasSecondFactor: facts.hasSecondFactor,
+    });
     const decision = applyMode(mode, policyDecision);
     const reasons = explain(score, candidates, scores.subarray(1), values, hardRules);
-    if (tofu) reasons.unshift('first use: nothing to compare with yet, trusted on first use');
+    // First, so admins reading `warden risk events` see why a step-up-level score was let through.
+    if (tofu) reasons.unshift(firstUseReason(tofu));
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
     const id = randomUUID();
     await db.riskEvent.create({
@@ -150,14 +166,14 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     };
   }
 
-  async function resolveStepUp(eventId: string, passed: boolean): Promise<void> {
+  async function resolveStepUp(eventId: string, passed: boolean, note?: string): Promise<void> {
     const row = await db.riskEvent.findUnique({ where: { id: eventId }, select: { reasons: true, decision: true, accountId: true } });
     if (!row || row.decision !== 'step_up') return;
     const reasons = Array.isArray(row.reasons) ? row.reasons.filter((r): r is string => typeof r === 'string') : [];
-    const outcome = passed ? 'second factor verified' : 'second factor failed';
+    const outcome = note ?? (passed ? 'second factor verified' : 'second factor failed');
     const decision: Decision = passed ? 'allow' : 'deny';
     await db.riskEvent.update({ where: { id: eventId }, data: { decision, reasons: [...reasons, outcome] } });
-    await options.audit?.({ kind: 'risk.step_up', actor: row.accountId ?? undefined, subject: eventId, data: { eventId, passed } });
+    await options.audit?.({ kind: 'risk.step_up', actor: row.accountId ?? undefined, subject: eventId, data: { eventId, passed, outcome } });
   }
 
   async function linkGrant(eventId: string, grantId: string): Promise<void> {

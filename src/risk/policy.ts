@@ -25,14 +25,19 @@ const fallbackKind = 'password_login';
 export interface PolicyOptions {
   thresholds?: Thresholds;
   /**
-   * Trust on first use: an account that has never had a trusted login (or a client that has never
-   * had a trusted event of this kind) has no habits to compare against, and a step-up it cannot pass
-   * (no second factor enrolled yet, and enrolment needs a login) would lock it out for good. Below
-   * `ceiling` such a step-up becomes an allow (for token-endpoint kinds: below the deny threshold);
-   * `false` turns this off. Default ceiling 0.25: above the scores of typical first logins in the
-   * simulation, below most attacks on fresh accounts.
+   * Trust on first use, the only such mechanism (the login wiring no longer has its own): something
+   * with no trusted history has no habits to compare against, so every signal reads "new".
+   *  - An account's first sign-in, when the account has no second factor: a step-up it cannot pass
+   *    (enrolment needs a sign-in) would lock it out for good, so it is allowed up to the deny
+   *    threshold. An account with a second factor is stepped up as usual (it can answer), and a
+   *    deny-level score is denied either way.
+   *  - A client's first trusted use of a grant type at the token endpoint: a refusal there can never
+   *    become trusted history, so the same applies, up to the deny threshold.
+   * `ceiling` lowers the score up to which it applies (default: the kind's deny threshold). A lower
+   * ceiling catches more attacks on never-used accounts at the price of refusing their owners' first
+   * sign-ins for good (see models/risk/MODEL_CARD.md). `false` turns it off (every step-up stands).
    */
-  trustOnFirstUse?: { ceiling: number } | false;
+  trustOnFirstUse?: { ceiling?: number } | false;
   /** Treat a subject token's jti as single use for token exchange (default true). */
   singleUseSubjectTokens?: boolean;
 }
@@ -68,35 +73,50 @@ export function thresholdsFor(kind: string, opts: PolicyOptions = {}): KindThres
 export interface PolicyResult {
   decision: Decision;
   hardRules: HardRule[];
-  /** Set when a step-up was turned into an allow by trust on first use. */
-  firstUse?: boolean;
+  /** Set when a step-up was turned into an allow by trust on first use: what was trusted. */
+  firstUse?: FirstUse;
 }
 
-export const defaultFirstUseCeiling = 0.25;
+/** `account`: an account's first sign-in; `client`: a client's first use of a grant type. */
+export type FirstUse = 'account' | 'client';
 
-/**
- * `isFirstUse` is asked only when the score alone would step up (it costs a query): whether the
- * account, or for token-endpoint kinds the client, has never had a trusted event.
- */
+export interface DecisionFacts {
+  /**
+   * Asked only when the score alone would step up (it costs a query): whether the account (login
+   * kinds) or the client (token-endpoint kinds) has never had a trusted event.
+   */
+  isFirstUse?: () => Promise<boolean> | boolean;
+  /** Login kinds: whether the account has a second factor to answer a step-up with. */
+  hasSecondFactor?: boolean;
+}
+
 export async function decide(
   kind: string,
   score: number,
   f: FeatureValues,
   opts: PolicyOptions = {},
-  isFirstUse: () => Promise<boolean> | boolean = () => false,
+  facts: DecisionFacts = {},
 ): Promise<PolicyResult> {
   const rules = hardRules(kind, f, opts);
   if (rules.length > 0) return { decision: 'deny', hardRules: rules };
   const t = thresholdsFor(kind, opts);
   const decision: Decision = score >= t.deny ? 'deny' : score >= t.stepUp ? 'step_up' : 'allow';
-  const tofu = opts.trustOnFirstUse ?? { ceiling: defaultFirstUseCeiling };
-  // At the token endpoint a step-up is a refusal that can never turn into trusted history, so a
-  // client's first use of a grant type is allowed up to the deny threshold.
-  const ceiling = tofu ? (spec.loginKinds.includes(kind) ? tofu.ceiling : t.deny) : 0;
-  if (decision === 'step_up' && score < ceiling && (await isFirstUse())) {
-    return { decision: 'allow', hardRules: [], firstUse: true };
+  const tofu = opts.trustOnFirstUse ?? {};
+  if (decision !== 'step_up' || tofu === false || score >= (tofu.ceiling ?? t.deny)) return { decision, hardRules: [] };
+  const login = spec.loginKinds.includes(kind);
+  // An account that can answer a step-up is asked to: first use is no reason to skip a second factor.
+  if (login && facts.hasSecondFactor === true) return { decision, hardRules: [] };
+  if (await (facts.isFirstUse?.() ?? false)) {
+    return { decision: 'allow', hardRules: [], firstUse: login ? 'account' : 'client' };
   }
   return { decision, hardRules: [] };
+}
+
+/** The reason recorded on a RiskEvent that trust on first use let through. */
+export function firstUseReason(firstUse: FirstUse): string {
+  return firstUse === 'account'
+    ? 'first sign-in of this account (no trusted sign-in and no second factor yet): allowed to start its history'
+    : 'first use of this grant type by this client: allowed to start its history';
 }
 
 /** What the caller acts on: monitor records the policy's decision but lets the event through. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { applyMode, decide, defaultFirstUseCeiling, defaultThresholds, hardRules, thresholdsFor } from '../../src/risk/policy.ts';
+import { applyMode, decide, defaultThresholds, firstUseReason, hardRules, thresholdsFor } from '../../src/risk/policy.ts';
 import { featureNames, type FeatureValues } from '../../src/risk/spec.ts';
 
 const zero = (): FeatureValues => Object.fromEntries(featureNames.map((n) => [n, 0]));
@@ -54,22 +54,31 @@ test('kinds without trained thresholds fall back to password-login thresholds', 
   t.deepEqual(thresholdsFor('federated_login'), thresholdsFor('password_login'));
 });
 
-test('trust on first use turns a moderate step-up into an allow, only for a first use', async (t) => {
+test("trust on first use: an account's first sign-in without a second factor is allowed up to the deny threshold", async (t) => {
   const thresholds = { password_login: { stepUp: 0.01, deny: 0.99 } };
-  const first = await decide('password_login', 0.1, zero(), { thresholds }, () => true);
-  t.deepEqual(first, { decision: 'allow', hardRules: [], firstUse: true });
-  t.is((await decide('password_login', 0.1, zero(), { thresholds }, () => false)).decision, 'step_up');
-  t.is((await decide('password_login', defaultFirstUseCeiling + 0.01, zero(), { thresholds }, () => true)).decision, 'step_up');
-  t.is((await decide('password_login', 0.1, zero(), { thresholds, trustOnFirstUse: false }, () => true)).decision, 'step_up');
+  const first = { isFirstUse: () => true };
+  t.deepEqual(await decide('password_login', 0.1, zero(), { thresholds }, first), { decision: 'allow', hardRules: [], firstUse: 'account' });
+  // Well above the old 0.25 ceiling: a step-up the account cannot pass would lock it out for good.
+  t.is((await decide('password_login', 0.9, zero(), { thresholds }, first)).decision, 'allow');
+  t.is((await decide('password_login', 0.995, zero(), { thresholds }, first)).decision, 'deny', 'a deny-level score is still denied');
+  t.is((await decide('password_login', 0.1, zero(), { thresholds }, { isFirstUse: () => false })).decision, 'step_up');
+  t.is((await decide('password_login', 0.1, zero(), { thresholds }, { ...first, hasSecondFactor: true })).decision, 'step_up',
+    'an account with a second factor is stepped up normally');
+  t.is((await decide('password_login', 0.1, zero(), { thresholds }, { ...first, hasSecondFactor: false })).decision, 'allow');
+  t.is((await decide('password_login', 0.1, zero(), { thresholds, trustOnFirstUse: false }, first)).decision, 'step_up');
+  t.is((await decide('password_login', 0.3, zero(), { thresholds, trustOnFirstUse: { ceiling: 0.25 } }, first)).decision, 'step_up');
+  t.is((await decide('password_login', 0.2, zero(), { thresholds, trustOnFirstUse: { ceiling: 0.25 } }, first)).decision, 'allow');
   let asked = 0;
-  await decide('password_login', 0.001, zero(), { thresholds }, () => { asked++; return true; });
-  t.is(asked, 0, 'the first-use query runs only when a step-up is at stake');
-  t.is((await decide('refresh', 0, { ...zero(), token_reused: 1 }, { thresholds }, () => true)).decision, 'deny');
+  await decide('password_login', 0.001, zero(), { thresholds }, { isFirstUse: () => { asked++; return true; } });
+  await decide('password_login', 0.1, zero(), { thresholds }, { isFirstUse: () => { asked++; return true; }, hasSecondFactor: true });
+  t.is(asked, 0, 'the first-use query runs only when a step-up it could lift is at stake');
+  t.is((await decide('refresh', 0, { ...zero(), token_reused: 1 }, { thresholds }, first)).decision, 'deny');
+  t.regex(firstUseReason('account'), /first sign-in of this account/);
 });
 
 test('a client first using a grant type is allowed up to the deny threshold', async (t) => {
   const thresholds = { token_exchange: { stepUp: 0.01, deny: 0.99 } };
-  t.is((await decide('token_exchange', 0.9, zero(), { thresholds }, () => true)).decision, 'allow');
-  t.is((await decide('token_exchange', 0.995, zero(), { thresholds }, () => true)).decision, 'deny');
-  t.is((await decide('token_exchange', 0.9, zero(), { thresholds }, () => false)).decision, 'step_up');
+  t.deepEqual(await decide('token_exchange', 0.9, zero(), { thresholds }, { isFirstUse: () => true }), { decision: 'allow', hardRules: [], firstUse: 'client' });
+  t.is((await decide('token_exchange', 0.995, zero(), { thresholds }, { isFirstUse: () => true })).decision, 'deny');
+  t.is((await decide('token_exchange', 0.9, zero(), { thresholds }, { isFirstUse: () => false })).decision, 'step_up');
 });

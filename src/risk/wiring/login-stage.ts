@@ -2,7 +2,9 @@
 // login hook that records wrong passwords as history (velocity features need them).
 //   allow   -> the login continues
 //   step_up -> TOTP form (the login is held) when the account has a second factor; otherwise the
-//              explanatory refusal page (or, for an account's very first sign-in, see first-sign-in.ts)
+//              explanatory refusal page. An account's very first sign-in without a second factor never
+//              arrives here as step_up: trust on first use is the policy's (src/risk/policy.ts), which
+//              is why the engine is told whether the account has a second factor.
 //   deny    -> a neutral refusal page
 // Monitor mode arrives here as allow (the engine records the policy's decision); off skips scoring.
 import type { Context } from 'koa';
@@ -11,14 +13,11 @@ import { clientIdOf, seeOther } from '../../interactions/page-helpers.ts';
 import { holdLogin } from '../../interactions/pending-login.ts';
 import { showRefusalPage, stepUpPath } from '../../interactions/step-up/pages.ts';
 import { stepUpReason } from '../../interactions/step-up/state.ts';
-import type { RiskDb } from '../db.ts';
 import type { RiskEngine } from '../engine.ts';
 import { ensureDeviceId } from './device-cookie.ts';
-import { hasTrustedSignIn, settleWithoutSecondFactor } from './first-sign-in.ts';
 
 export interface LoginRiskDeps {
   engine: RiskEngine;
-  db: RiskDb;
   audit: AuditSink;
 }
 
@@ -30,7 +29,7 @@ export function riskLoginStage(deps: LoginRiskDeps): LoginStage {
     const result = await deps.engine.assess({
       kind: 'password_login', ip: address, userAgent: userAgentOf(ctx), clientId, success: true,
       accountId: account.id, login: account.email, deviceId: ensureDeviceId(ctx),
-    });
+    }, { hasSecondFactor: account.hasSecondFactor });
     if (result.decision === 'allow') return { action: 'continue' };
 
     const denied = async (why: string, page: 'denied' | 'no_second_factor') => {
@@ -44,11 +43,8 @@ export function riskLoginStage(deps: LoginRiskDeps): LoginStage {
       seeOther(ctx, stepUpPath(interaction.uid));
       return { action: 'responded' };
     }
-    if (result.eventId && !(await hasTrustedSignIn(deps.db, account.id))) {
-      await settleWithoutSecondFactor(deps.db, deps.audit, result.eventId, 'first_sign_in');
-      return { action: 'continue' };
-    }
-    if (result.eventId) await settleWithoutSecondFactor(deps.db, deps.audit, result.eventId, 'no_second_factor');
+    // The stored decision becomes the denial the user meets, with the reason admins need.
+    if (result.eventId) await deps.engine.resolveStepUp(result.eventId, false, 'step-up required but the account has no second factor');
     return denied('step_up_without_second_factor', 'no_second_factor');
   };
 }
