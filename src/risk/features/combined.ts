@@ -85,13 +85,16 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
     params.push(...values);
   };
 
-  // h: the account's newest historyTake login events in the window (the simulator's cap). Without an
-  // account it is empty and the summary row reads as no history.
-  const withHistory = `WITH "h" AS (SELECT "at", "success", "decision", "ipPrefix", "country", "latitude", "longitude",
-      "browserFamily", "deviceId", "clientId" FROM "RiskEvent"
-    WHERE "accountId" = ? AND "kind" IN (${inList(kinds.length)}) AND "at" >= ? AND "at" <= ?
-    ORDER BY "at" DESC LIMIT ?)`;
-  params.push(ev.accountId, ...kinds, histSince, now, spec.windows.historyTake);
+  // h: the account's newest historyTake login events in the window (the simulator's cap). Taken per
+  // login kind on the (accountId, kind, at) index and merged, so the scan stops after historyTake
+  // entries per kind instead of walking past every refresh of the account (an ordered (accountId, at)
+  // scan would). Without an account it is empty and the summary row reads as no history.
+  const histCols = `"at", "success", "decision", "ipPrefix", "country", "latitude", "longitude", "browserFamily", "deviceId", "clientId"`;
+  const perKind = kinds.map((_, i) => `SELECT * FROM (SELECT ${histCols} FROM "RiskEvent"
+      WHERE "accountId" = ? AND "kind" = ? AND "at" >= ? AND "at" <= ? ORDER BY "at" DESC LIMIT ?) "k${i}"`);
+  const withHistory = `WITH "h" AS (SELECT * FROM (${perKind.join(' UNION ALL ')}) "hk" ORDER BY "at" DESC LIMIT ?)`;
+  for (const k of kinds) params.push(ev.accountId, k, histSince, now, spec.windows.historyTake);
+  params.push(spec.windows.historyTake);
   // Its summary (features/history.ts). A NULL parameter (no device, browser, country or client)
   // matches nothing, and history.ts decides those cases without the flag.
   add(
