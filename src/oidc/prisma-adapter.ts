@@ -39,6 +39,22 @@ const selectLive = `SELECT "payload", "consumedAt" FROM "OidcPayload" WHERE "mod
  * from openStore. Every call is on the token path, so each is one portable SQL statement on the store's
  * own connection rather than a Prisma model query, which costs several times more CPU per call.
  */
+/** How long another instance's change to a client may take to be seen here. */
+export const CLIENT_CACHE_MS = 5_000;
+const CLIENT_CACHE_MAX = 10_000;
+
+type ClientCache = Map<string, { payload: AdapterPayload; until: number }>;
+const clientCaches = new WeakMap<Db, ClientCache>();
+
+function clientCacheFor(db: Db): ClientCache {
+  let cache = clientCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    clientCaches.set(db, cache);
+  }
+  return cache;
+}
+
 export function prismaAdapter(db: Db): AdapterConstructor {
   const sql = sqlRunnerFor(db);
 
@@ -57,6 +73,14 @@ export function prismaAdapter(db: Db): AdapterConstructor {
 
   const now = () => sql.dateParam(new Date());
 
+  // oidc-provider reads the client on every token, introspection and revocation request, and that read
+  // was one of the two statements a client-credentials token costs. Client metadata changes rarely, so
+  // reads are kept for a few seconds: a change made here is seen at once (writes drop the entry), a
+  // change made by another instance within CLIENT_CACHE_MS. Nothing else is cached: tokens and codes
+  // must never be served stale.
+  // Shared by every adapter on this store in this process (the admin CLI and API write through their own).
+  const clientCache = clientCacheFor(db);
+
   return class PrismaAdapter implements Adapter {
     readonly model: string;
 
@@ -65,6 +89,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      if (this.model === 'Client') clientCache.delete(id);
       const { consumed, ...rest } = payload;
       const at = new Date();
       const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + expiresIn * 1000) : null;
@@ -93,7 +118,17 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      if (this.model !== 'Client') return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      const cached = clientCache.get(id);
+      if (cached && cached.until > Date.now()) return { ...cached.payload };
+      const payload = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      if (payload) {
+        if (clientCache.size >= CLIENT_CACHE_MAX) clientCache.clear();
+        clientCache.set(id, { payload, until: Date.now() + CLIENT_CACHE_MS });
+      } else {
+        clientCache.delete(id);
+      }
+      return payload ? { ...payload } : undefined;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -113,6 +148,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async destroy(id: string): Promise<void> {
+      if (this.model === 'Client') clientCache.delete(id);
       await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND "id" = ?`, [this.model, id]);
     }
 

@@ -12,7 +12,7 @@ export interface RunningServer {
 }
 
 /** Starts `script` under `taskset -c <core>` so it gets exactly one core, as the targets assume. */
-export function startPinned(script: string, env: Record<string, string>, core = 0): Promise<RunningServer> {
+export function startPinned(script: string, env: Record<string, string>, core = Number(process.env.BENCH_SERVER_CORE ?? 0)): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', path.join(root, script)], {
       cwd: root,
