@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../store/db.ts';
 import { emailSchema, normalizeEmail, toAccountRecord, type AccountRecord } from './account-record.ts';
+import { accountRowReader } from './account-by-id.ts';
 import { claimNamesForScope, groupListSchema, profileSchema, type StandardProfile } from './claims.ts';
 import { endSessions } from './end-sessions.ts';
 import { AccountError, isUniqueViolation } from './errors.ts';
@@ -86,8 +87,10 @@ export function createAccountService(db: Db, options: AccountServiceOptions = {}
     return row;
   }
 
+  const readAccountRow = accountRowReader(db);
+
   async function findById(id: string): Promise<AccountRecord | undefined> {
-    const row = await db.account.findUnique({ where: { id } });
+    const row = await readAccountRow(id);
     return row ? toAccountRecord(row) : undefined;
   }
 
