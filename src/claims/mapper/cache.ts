@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../store/index.ts';
-import { PROTOCOLS, STATUSES, type Mapping, type MappingSource, type MappingStatus, type Protocol } from './types.ts';
+import { PROTOCOLS, STATUSES, type Mapping, type Protocol } from './types.ts';
 
 export interface MappingKey {
   readonly upstream: string;
@@ -18,15 +18,8 @@ export interface MappingKey {
   readonly attribute: string;
 }
 
-export interface NewMapping {
-  readonly program: string;
-  readonly target: string;
-  readonly source: MappingSource;
-  readonly confidence: number;
-  readonly status: MappingStatus;
-  readonly sample: string | null;
-  readonly modelVersion: string | null;
-}
+/** What a first sighting stores: a Mapping less what the key and the database supply. */
+export type NewMapping = Pick<Mapping, 'program' | 'target' | 'source' | 'confidence' | 'status' | 'sample' | 'modelVersion'>;
 
 export interface CacheOptions {
   readonly ttlMs?: number;

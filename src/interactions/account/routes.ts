@@ -116,15 +116,19 @@ export function accountRoutes(deps: AccountPageDeps): Middleware {
     });
   });
 
-  router.post('/totp', ...codeForm(async (ctx, account, code) => {
-    const codes = await deps.totp.confirmEnrolment(account.id, code);
+  // New recovery codes are shown once, on their own page; no codes back means the TOTP code was wrong.
+  function showNewCodes(ctx: Parameters<typeof seeOther>[0], accountId: string, codes: string[] | null, done: 'enrolled' | 'regenerated', retry: string) {
     if (!codes) {
       setMessage(ctx, 'wrong_code');
-      return seeOther(ctx, '/account/totp');
+      return seeOther(ctx, retry);
     }
-    setMessage(ctx, 'enrolled');
-    setCodesToShow(ctx, deps.secretKey, account.id, codes);
-    seeOther(ctx, '/account/recovery-codes');
+    setMessage(ctx, done);
+    setCodesToShow(ctx, deps.secretKey, accountId, codes);
+    return seeOther(ctx, '/account/recovery-codes');
+  }
+
+  router.post('/totp', ...codeForm(async (ctx, account, code) => {
+    showNewCodes(ctx, account.id, await deps.totp.confirmEnrolment(account.id, code), 'enrolled', '/account/totp');
   }));
 
   router.post('/totp/disable', ...codeForm(async (ctx, account, code) => {
@@ -133,14 +137,7 @@ export function accountRoutes(deps: AccountPageDeps): Middleware {
   }));
 
   router.post('/recovery-codes', ...codeForm(async (ctx, account, code) => {
-    const codes = await deps.totp.regenerateRecoveryCodes(account.id, code);
-    if (!codes) {
-      setMessage(ctx, 'wrong_code');
-      return seeOther(ctx, '/account');
-    }
-    setMessage(ctx, 'regenerated');
-    setCodesToShow(ctx, deps.secretKey, account.id, codes);
-    seeOther(ctx, '/account/recovery-codes');
+    showNewCodes(ctx, account.id, await deps.totp.regenerateRecoveryCodes(account.id, code), 'regenerated', '/account');
   }));
 
   router.get('/recovery-codes', async (ctx) => {

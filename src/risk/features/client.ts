@@ -1,5 +1,5 @@
-// Where a client's traffic usually comes from: has any trusted event of this client (any account,
-// any kind) come from this network prefix in the history window? A backend that exchanges tokens
+// Where a client's traffic usually comes from: did a trusted event of this client (from every account,
+// of every kind) come from this network prefix in the history window? A backend that exchanges tokens
 // calls from its own servers; a stolen client secret or token used elsewhere shows up here.
 // The lookup is one branch of features/combined.ts (the (ipPrefix, at) index).
 import type { FeatureValues } from '../spec.ts';
