@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/index.ts';
 import type { Db } from '../store/db.ts';
 import { emailSchema, normalizeEmail, toAccountRecord, type AccountRecord } from './account-record.ts';
-import { accountRowReader } from './account-by-id.ts';
+import { accountRowReaders } from './account-rows.ts';
 import { claimNamesForScope, groupListSchema, profileSchema, type StandardProfile } from './claims.ts';
 import { endSessions } from './end-sessions.ts';
 import { AccountError, isUniqueViolation } from './errors.ts';
@@ -87,15 +87,15 @@ export function createAccountService(db: Db, options: AccountServiceOptions = {}
     return row;
   }
 
-  const readAccountRow = accountRowReader(db);
+  const rows = accountRowReaders(db);
 
   async function findById(id: string): Promise<AccountRecord | undefined> {
-    const row = await readAccountRow(id);
+    const row = await rows.byId(id);
     return row ? toAccountRecord(row) : undefined;
   }
 
   async function findByEmail(email: string): Promise<AccountRecord | undefined> {
-    const row = await db.account.findUnique({ where: { email: normalizeEmail(email) } });
+    const row = await rows.byEmail(normalizeEmail(email));
     return row ? toAccountRecord(row) : undefined;
   }
 
@@ -145,8 +145,8 @@ export function createAccountService(db: Db, options: AccountServiceOptions = {}
   }
 
   async function verifyPassword(login: string, password: string): Promise<PasswordVerification> {
-    const row = await db.account.findUnique({ where: { email: normalizeEmail(login) } });
-    const usable = row !== null && !row.disabled && row.passwordHash !== null;
+    const row = await rows.byEmail(normalizeEmail(login));
+    const usable = row !== undefined && !row.disabled && row.passwordHash !== null;
     // Same cost on every path: one argon2 verification, against a dummy hash when there is no real one.
     const hash = usable && row.passwordHash !== null ? row.passwordHash : await dummyPasswordHash(hasher);
     const matches = await hasher.verify(hash, password);

@@ -63,10 +63,15 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   // Plain statements: this runs on every login and token exchange, where Prisma's interactive
   // transaction cost several milliseconds of CPU per entry.
   await sql.transaction(async (tx) => {
-    await tx.execute(`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?) ON CONFLICT ("id") DO NOTHING`, [genesisHash]);
     if (sql.kind === 'postgresql') await tx.execute(`SET LOCAL lock_timeout = '30s'`, []);
-    await tx.execute(`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1`, []);
-    const [head] = await tx.query(`SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1`, []);
+    // A no-op write that takes the lock and reads the head in one statement.
+    const lockHead = () => tx.query(`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"`, []);
+    let [head] = await lockHead();
+    if (!head) {
+      // The very first entry: create the head (or find that a concurrent first append just did).
+      await tx.execute(`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?) ON CONFLICT ("id") DO NOTHING`, [genesisHash]);
+      [head] = await lockHead();
+    }
     if (!head || typeof head.hash !== 'string') throw new Error('the audit head row is missing');
     // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
     const at = new Date();

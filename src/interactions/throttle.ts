@@ -10,12 +10,12 @@
 //           after 20 attempts, up to 15 minutes.
 // Keys are by the login as typed (lower-cased), so unknown accounts throttle exactly like real ones.
 //
-// Every attempt is counted *before* the password is checked, with a compare-and-swap on the row, so
+// Every attempt is counted *before* the password is checked, with one atomic upsert per counter, so
 // parallel attempts each get their own count and cannot all slip through on a stale read. A successful
 // login then resets its pair counter and gives back its slot in the other two.
 // A counter forgets after a quiet window with no counted attempt (a sliding inactivity window).
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/db.ts';
+import { sqlRunnerFor, type Db } from '../store/index.ts';
 import { throttleAddress } from './address-key.ts';
 
 export interface ThrottleRule {
@@ -89,89 +89,96 @@ export function throttleKeys({ login, address }: LoginAttempt): Record<ThrottleS
   };
 }
 
-const CAS_RETRIES = 100;
-
 // Counters past every window and not blocking anyone are dead weight; about one attempt in this
 // many sweeps them, so the table stays small without a scheduler.
 const PURGE_ONE_IN = 200;
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
+/** The delays from the first attempt that waits up to the cap: delayAfter(freeAttempts + i). */
+function delaySchedule(rule: ThrottleRule): number[] {
+  const delays: number[] = [];
+  for (let attempts = Math.max(rule.freeAttempts, 1); delays.length <= 40; attempts += 1) {
+    const delay = delayAfter(attempts, rule);
+    if (delay > 0) delays.push(delay);
+    if (delay >= rule.maxDelayMs) break;
+  }
+  return delays;
 }
 
-// Under contention a losing compare-and-swap retries after a short random pause, so twenty parallel
-// attempts do not all retry in lock step.
-function jitter(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+// Counting is one atomic upsert that also starts the delay its count earns, so parallel attempts each
+// get their own count and none slips past a delay another has just started. Its WHERE leaves a
+// counter that is still waiting out a delay untouched (and returns no row): a refused attempt neither
+// counts nor extends its own delay. Plain SQL: this runs three times per sign-in, where Prisma's
+// query compiler cost more than the statements.
+function countAttemptStatement(rule: ThrottleRule, timestamp: string): string {
+  const first = Math.max(rule.freeAttempts, 1);
+  const arms = delaySchedule(rule).map((_, i) => `WHEN ${first + i} THEN ${timestamp}`).join(' ');
+  const next = `"ThrottleCounter"."failures" + 1`;
+  // Past the schedule the delay stays at its cap (the last parameter); a rule without delays has none.
+  const scheduled = arms ? `CASE ${next} ${arms} ELSE CASE WHEN ${next} > ${first} THEN ${timestamp} ELSE NULL END END` : 'NULL';
+  return `INSERT INTO "ThrottleCounter" ("key", "failures", "windowStart", "blockedUntil", "updatedAt")
+  VALUES (?, 1, ?, ${timestamp}, ?)
+  ON CONFLICT ("key") DO UPDATE SET
+    "failures" = CASE WHEN "ThrottleCounter"."windowStart" < ? THEN 1 ELSE ${next} END,
+    "blockedUntil" = CASE WHEN "ThrottleCounter"."windowStart" < ? THEN ${timestamp}
+      ELSE ${scheduled} END,
+    "windowStart" = excluded."windowStart", "updatedAt" = excluded."updatedAt"
+  WHERE "ThrottleCounter"."blockedUntil" IS NULL OR "ThrottleCounter"."blockedUntil" <= ?
+  RETURNING "failures"`;
 }
+
+const READ_COUNTERS = (n: number) => `SELECT "key", "blockedUntil" FROM "ThrottleCounter" WHERE "key" IN (${Array(n).fill('?').join(', ')})`;
+
+const GIVE_BACK = `UPDATE "ThrottleCounter" SET "failures" = "failures" - 1,
+    "blockedUntil" = CASE WHEN "failures" - 1 < CAST(? AS INTEGER) THEN NULL ELSE "blockedUntil" END, "updatedAt" = ?
+  WHERE "key" = ? AND "failures" > 0`;
+
+const PURGE = `DELETE FROM "ThrottleCounter" WHERE "windowStart" < ? AND ("blockedUntil" IS NULL OR "blockedUntil" < ?)`;
 
 export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): LoginThrottle {
   const rules: Record<ThrottleScope, ThrottleRule> = { ...DEFAULT_THROTTLE_RULES, ...options.rules };
   const clock = options.now ?? (() => new Date());
   const scopes: ThrottleScope[] = ['pair', 'account', 'address'];
+  const sql = sqlRunnerFor(db);
+  // PostgreSQL types a CASE of untyped parameters as text, which a timestamp column refuses.
+  const timestamp = sql.kind === 'postgresql' ? 'CAST(? AS TIMESTAMP(3))' : '?';
+  const counting = new Map(scopes.map((scope) => [scope, { sql: countAttemptStatement(rules[scope], timestamp), delays: delaySchedule(rules[scope]) }]));
 
   function blockedFor(blockedUntil: Date | null, now: Date): number {
     return blockedUntil && blockedUntil > now ? blockedUntil.getTime() - now.getTime() : 0;
   }
 
+  async function blockedUntilOf(keys: string[]): Promise<Map<string, Date | null>> {
+    const rows = await sql.query(READ_COUNTERS(keys.length), keys);
+    return new Map(rows.map((row) => [String(row.key), sql.readDate(row.blockedUntil)]));
+  }
+
   // Returns 0 when the attempt was counted, or the milliseconds left to wait.
-  async function count(key: string, rule: ThrottleRule): Promise<number> {
-    for (let round = 0; round < CAS_RETRIES; round += 1) {
-      const now = clock();
-      const row = await db.throttleCounter.findUnique({ where: { key } });
-      if (!row) {
-        const wait = delayAfter(1, rule);
-        try {
-          await db.throttleCounter.create({
-            data: { key, failures: 1, windowStart: now, blockedUntil: wait ? new Date(now.getTime() + wait) : null },
-          });
-          return 0;
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          await jitter();
-          continue;
-        }
-      }
-      const waiting = blockedFor(row.blockedUntil, now);
-      if (waiting > 0) return waiting;
-      const expired = now.getTime() - row.windowStart.getTime() > rule.windowMs;
-      const attempts = expired ? 1 : row.failures + 1;
-      const wait = delayAfter(attempts, rule);
-      const { count: swapped } = await db.throttleCounter.updateMany({
-        where: { key, failures: row.failures, windowStart: row.windowStart },
-        data: { failures: attempts, windowStart: now, blockedUntil: wait ? new Date(now.getTime() + wait) : null },
-      });
-      if (swapped === 1) return 0;
-      await jitter();
-    }
-    // Contention this heavy is itself a sign of an attack: refuse rather than let it through.
-    return rules.pair.baseDelayMs;
+  async function count(scope: ThrottleScope, key: string, now: Date): Promise<number> {
+    const rule = rules[scope];
+    const { sql: statement, delays } = counting.get(scope)!;
+    const at = sql.dateParam(now);
+    const until = (delay: number) => (delay > 0 ? sql.dateParam(new Date(now.getTime() + delay)) : null);
+    const windowCutoff = sql.dateParam(new Date(now.getTime() - rule.windowMs));
+    const firstDelay = until(delayAfter(1, rule));
+    const [row] = await sql.query(statement, [
+      key, at, firstDelay, at,
+      windowCutoff,
+      windowCutoff, firstDelay, ...(delays.length > 0 ? [...delays.map(until), until(rule.maxDelayMs)] : []),
+      at,
+    ]);
+    if (row) return 0;
+    // Another attempt started a delay since this one looked.
+    return blockedFor((await blockedUntilOf([key])).get(key) ?? null, now) || rule.baseDelayMs;
   }
 
   async function giveBack(key: string, rule: ThrottleRule): Promise<void> {
-    for (let round = 0; round < CAS_RETRIES; round += 1) {
-      const row = await db.throttleCounter.findUnique({ where: { key } });
-      if (!row || row.failures === 0) return;
-      const attempts = row.failures - 1;
-      const { count: swapped } = await db.throttleCounter.updateMany({
-        where: { key, failures: row.failures, windowStart: row.windowStart },
-        data: { failures: attempts, blockedUntil: delayAfter(attempts, rule) === 0 ? null : row.blockedUntil },
-      });
-      if (swapped === 1) return;
-      await jitter();
-    }
+    await sql.execute(GIVE_BACK, [rule.freeAttempts, sql.dateParam(clock()), key]);
   }
 
   const longestWindowMs = Math.max(...scopes.map((scope) => rules[scope].windowMs));
 
   async function purgeStale(now: Date): Promise<number> {
-    const { count: purged } = await db.throttleCounter.deleteMany({
-      where: {
-        windowStart: { lt: new Date(now.getTime() - longestWindowMs) },
-        OR: [{ blockedUntil: null }, { blockedUntil: { lt: now } }],
-      },
-    });
-    return purged;
+    return sql.execute(PURGE, [sql.dateParam(new Date(now.getTime() - longestWindowMs)), sql.dateParam(now)]);
   }
 
   return {
@@ -179,15 +186,14 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
       const keys = throttleKeys(attempt);
       const now = clock();
       if (Math.random() * PURGE_ONE_IN < 1) await purgeStale(now);
-      // Look first, so a refused attempt does not count (and cannot extend its own delay).
-      const rows = await db.throttleCounter.findMany({ where: { key: { in: Object.values(keys) } } });
+      // Look at all three first, so an attempt refused by one counter is counted by none.
+      const blocked = await blockedUntilOf(Object.values(keys));
       for (const scope of scopes) {
-        const row = rows.find((candidate) => candidate.key === keys[scope]);
-        const waiting = row ? blockedFor(row.blockedUntil, now) : 0;
+        const waiting = blockedFor(blocked.get(keys[scope]) ?? null, now);
         if (waiting > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waiting / SECOND), scope };
       }
       for (const scope of scopes) {
-        const waiting = await count(keys[scope], rules[scope]);
+        const waiting = await count(scope, keys[scope], now);
         if (waiting > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waiting / SECOND), scope };
       }
       return { allowed: true, reservation: { keys } };
@@ -196,7 +202,7 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
     purgeStale: () => purgeStale(clock()),
 
     async succeeded({ keys }) {
-      await db.throttleCounter.deleteMany({ where: { key: keys.pair } });
+      await sql.execute(`DELETE FROM "ThrottleCounter" WHERE "key" = ?`, [keys.pair]);
       await giveBack(keys.account, rules.account);
       await giveBack(keys.address, rules.address);
     },

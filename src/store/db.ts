@@ -1,12 +1,12 @@
 // One client type for both stores. The schema is portable, so the SQLite and PostgreSQL clients that
 // Prisma generates from it expose the same model API; the SQLite client's type is the common shape
 // (PostgreSQL's is a superset in a few filter options, which portable code must not use anyway).
-import { createClient as createLibsqlClient } from '@libsql/client';
 import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.ts';
 import { createSqlRunner, type DriverAdapter, type SqlRunner } from './sql.ts';
+import { openSqliteConnection } from './sqlite-connection.ts';
 
 export { Prisma } from './generated/sqlite/client.ts';
 export type * from './generated/sqlite/models.ts';
@@ -18,15 +18,16 @@ export type StoreKind = 'sqlite' | 'postgresql';
 export const sqliteBusyTimeoutMs = 15_000;
 
 /**
- * The libsql adapter bundles an older @libsql/client that opens a fresh connection after every transaction
- * without a busy timeout, so a second process writing at the same moment makes statements fail with
- * SQLITE_BUSY. The project's own @libsql/client applies the timeout to every connection it opens.
+ * Prisma's libsql adapter over our own connection (sqlite-connection.ts): one connection with a busy
+ * timeout (so a second process writing at the same moment waits instead of failing with SQLITE_BUSY)
+ * that keeps its prepared statements.
  */
-class PrismaLibSQLWithBusyTimeout extends PrismaLibSQL {
+class PrismaLibSQLOnOneConnection extends PrismaLibSQL {
   override createClient(config: Parameters<PrismaLibSQL['createClient']>[0]): ReturnType<PrismaLibSQL['createClient']> {
-    const client = createLibsqlClient({ url: config.url, timeout: sqliteBusyTimeoutMs, concurrency: 1 });
-    // The two client versions differ only in what sync() (embedded replicas, unused here) resolves to.
-    return client as unknown as ReturnType<PrismaLibSQL['createClient']>;
+    const client = openSqliteConnection(config.url, sqliteBusyTimeoutMs);
+    // The adapter calls only what AdapterClient keeps of the client interface (execute, transaction,
+    // executeMultiple, close); the rest (batch, sync, migrate) is for remote and replica databases.
+    return client as ReturnType<PrismaLibSQL['createClient']>;
   }
 }
 
@@ -74,7 +75,7 @@ export function createDb(databaseUrl: string): Db {
   const kind = storeKindOf(databaseUrl);
   let db: Db | undefined;
   const factory =
-    kind === 'sqlite' ? new PrismaLibSQLWithBusyTimeout({ url: databaseUrl }) : new PrismaPg({ connectionString: databaseUrl });
+    kind === 'sqlite' ? new PrismaLibSQLOnOneConnection({ url: databaseUrl }) : new PrismaPg({ connectionString: databaseUrl });
   const { wrapper, connected } = sharingAdapter(factory, () => db!);
   if (kind === 'sqlite') {
     db = new SqliteClient({ adapter: wrapper });

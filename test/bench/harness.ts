@@ -14,7 +14,9 @@ export interface RunningServer {
 /** Starts `script` under `taskset -c <core>` so it gets exactly one core, as the targets assume. */
 export function startPinned(script: string, env: Record<string, string>, core = Number(process.env.BENCH_SERVER_CORE ?? 0)): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', path.join(root, script)], {
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child: ChildProcess = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, '--import', 'tsx', path.join(root, script)], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

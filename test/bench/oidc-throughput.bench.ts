@@ -121,16 +121,20 @@ async function loginLoad(f: BenchFixture): Promise<number> {
   return done / DURATION_S;
 }
 
+// BENCH_SCENARIOS=refresh,password_login and BENCH_STORES=sqlite narrow a run (for profiling).
+const selected = (name: string, list: string | undefined) => !list || list.split(',').includes(name);
+
 async function measure(server: RunningServer, withLogin: boolean): Promise<Rates> {
   const f = server.fixture;
   const rates: Rates = {};
+  const only = (s: Scenario) => selected(s, process.env.BENCH_SCENARIOS);
   // Refresh first: the bare provider's in-memory adapter is a bounded LRU, and the tens of thousands
   // of client-credentials tokens issued later would evict the refresh tokens minted at start.
-  rates.refresh = await refreshLoad(f);
-  rates.cc_opaque = await tokenEndpointLoad(f, 'grant_type=client_credentials');
-  rates.cc_jwt = await tokenEndpointLoad(f, `grant_type=client_credentials&scope=api%3Aread&resource=${encodeURIComponent(f.jwtResource)}`);
-  rates.introspection = await introspectionLoad(f);
-  if (withLogin) rates.password_login = await loginLoad(f);
+  if (only('refresh')) rates.refresh = await refreshLoad(f);
+  if (only('cc_opaque')) rates.cc_opaque = await tokenEndpointLoad(f, 'grant_type=client_credentials');
+  if (only('cc_jwt')) rates.cc_jwt = await tokenEndpointLoad(f, `grant_type=client_credentials&scope=api%3Aread&resource=${encodeURIComponent(f.jwtResource)}`);
+  if (only('introspection')) rates.introspection = await introspectionLoad(f);
+  if (withLogin && only('password_login')) rates.password_login = await loginLoad(f);
   return rates;
 }
 
@@ -146,12 +150,14 @@ async function argon2Ceiling(): Promise<number> {
 
 async function main(): Promise<void> {
   const results: Record<string, Rates> = {};
-  const bare = await startPinned('test/bench/servers/bare.ts', { PORT: '3190' });
-  console.log('bare oidc-provider (in-memory adapter)');
-  results.bare = await measure(bare, false);
-  await bare.stop();
+  if (selected('bare', process.env.BENCH_STORES)) {
+    const bare = await startPinned('test/bench/servers/bare.ts', { PORT: '3190' });
+    console.log('bare oidc-provider (in-memory adapter)');
+    results.bare = await measure(bare, false);
+    await bare.stop();
+  }
 
-  for (const kind of ['sqlite', 'postgresql'] as const) {
+  for (const kind of (['sqlite', 'postgresql'] as const).filter((k) => selected(k, process.env.BENCH_STORES))) {
     const database = await createTestDatabase(kind);
     const port = kind === 'sqlite' ? 3191 : 3192;
     const server = await startPinned('test/bench/servers/warden.ts', {
@@ -183,6 +189,7 @@ async function main(): Promise<void> {
     rows.push(cells.join('\t'));
   }
   console.log(rows.join('\n'));
+  if (process.env.BENCH_SCENARIOS || process.env.BENCH_STORES) return; // a partial run keeps the full results
   const outDir = path.join(root, 'test/bench/results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(

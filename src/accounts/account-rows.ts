@@ -1,10 +1,11 @@
-// The account lookup on the token path (findAccount runs on every refresh, userinfo and exchange) as
-// one plain statement: a Prisma model query costs its query compiler several times the statement.
+// The account lookups on the hot paths (findAccount runs on every refresh, userinfo and exchange; the
+// lookup by email on every sign-in) as one plain statement each: a Prisma model query costs its query
+// compiler several times the statement.
 import { sqlRunnerFor, type Db } from '../store/index.ts';
 import type { AccountRow } from './account-record.ts';
 
-const SELECT_BY_ID = `SELECT "id", "email", "emailVerified", "passwordHash", "profile", "groups", "roles", "isAdmin",
-  "disabled", "sessionEpoch", "totpSecret", "createdAt", "updatedAt" FROM "Account" WHERE "id" = ?`;
+const SELECT_ACCOUNT = `SELECT "id", "email", "emailVerified", "passwordHash", "profile", "groups", "roles", "isAdmin",
+  "disabled", "sessionEpoch", "totpSecret", "createdAt", "updatedAt" FROM "Account"`;
 
 // SQLite hands back 0/1 and JSON text where PostgreSQL hands back booleans and parsed JSON.
 function bool(value: unknown): boolean {
@@ -24,10 +25,16 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export function accountRowReader(db: Db): (id: string) => Promise<AccountRow | undefined> {
+export interface AccountRowReaders {
+  byId(id: string): Promise<AccountRow | undefined>;
+  /** `email` as stored: already normalised. */
+  byEmail(email: string): Promise<AccountRow | undefined>;
+}
+
+export function accountRowReaders(db: Db): AccountRowReaders {
   const sql = sqlRunnerFor(db);
-  return async (id) => {
-    const [row] = await sql.query(SELECT_BY_ID, [id]);
+  const readOne = async (column: 'id' | 'email', value: string): Promise<AccountRow | undefined> => {
+    const [row] = await sql.query(`${SELECT_ACCOUNT} WHERE "${column}" = ?`, [value]);
     if (!row) return undefined;
     const createdAt = sql.readDate(row.createdAt);
     const updatedAt = sql.readDate(row.updatedAt);
@@ -48,4 +55,5 @@ export function accountRowReader(db: Db): (id: string) => Promise<AccountRow | u
       updatedAt,
     };
   };
+  return { byId: (id) => readOne('id', id), byEmail: (email) => readOne('email', email) };
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { accountRowReader } from '../../src/accounts/account-by-id.ts';
+import { accountRowReaders } from '../../src/accounts/account-rows.ts';
 import { createAccountService } from '../../src/accounts/account-service.ts';
 import { toAccountRecord } from '../../src/accounts/account-record.ts';
 import { openTestStore, storeKinds } from '../helpers/store.ts';
@@ -20,9 +20,12 @@ for (const kind of storeKinds) {
     });
     await accounts.disable(created.id);
     const viaPrisma = await s.db.account.findUnique({ where: { id: created.id } });
-    const viaSql = await accountRowReader(s.db)(created.id);
+    const readers = accountRowReaders(s.db);
+    const viaSql = await readers.byId(created.id);
     t.truthy(viaPrisma && viaSql);
     t.deepEqual(toAccountRecord(viaSql!), toAccountRecord(viaPrisma!));
-    t.is(await accountRowReader(s.db)('no-such-id'), undefined);
+    t.deepEqual(await readers.byEmail('ada@example.com'), viaSql);
+    t.is(await readers.byId('no-such-id'), undefined);
+    t.is(await readers.byEmail('nobody@example.com'), undefined);
   });
 }

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import test from 'ava';
+import { openSqliteConnection } from '../../src/store/sqlite-connection.ts';
+
+function connection(t: { teardown(fn: () => void): void }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-sqlite-'));
+  const client = openSqliteConnection(pathToFileURL(path.join(dir, 'test.db')).href, 1000);
+  t.teardown(() => {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return client;
+}
+
+test('a kept statement sees later writes and new parameters each time it runs', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL, n INTEGER)');
+  for (let i = 1; i <= 5; i += 1) {
+    await db.execute({ sql: 'INSERT INTO t (id, name, n) VALUES (?, ?, ?)', args: [i, `row ${i}`, i * 10] });
+    const { rows, columns } = await db.execute({ sql: 'SELECT name, n FROM t WHERE id <= ? ORDER BY id', args: [i] });
+    t.deepEqual(columns, ['name', 'n']);
+    t.is(rows.length, i);
+    t.is(rows[i - 1]?.[0], `row ${i}`);
+    t.is(rows[i - 1]?.n, i * 10);
+  }
+  const update = await db.execute({ sql: 'UPDATE t SET n = n + 1 WHERE id > ?', args: [3] });
+  t.is(update.rowsAffected, 2);
+});
+
+test('more distinct statements than the cache holds still run correctly, old ones again too', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  await db.execute({ sql: 'INSERT INTO t (id) VALUES (?), (?), (?)', args: [1, 2, 3] });
+  const countBelow = (limit: number) => db.execute({ sql: `SELECT COUNT(*) AS c FROM t WHERE id < ${limit} + ?`, args: [0] });
+  // 700 distinct statements: the first ones are evicted from the 500 kept, then prepared again.
+  for (let i = 0; i < 700; i += 1) t.is((await countBelow(i)).rows[0]?.c, Math.min(Math.max(i - 1, 0), 3));
+  t.is((await countBelow(0)).rows[0]?.c, 0);
+  t.is((await countBelow(3)).rows[0]?.c, 2);
+});
+
+test('a failed statement rolls back its transaction and leaves the connection usable', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  const tx = await db.transaction('deferred');
+  await tx.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: [1] });
+  await t.throwsAsync(tx.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: [1] }), { message: /UNIQUE/ });
+  await tx.rollback();
+  t.is((await db.execute('SELECT COUNT(*) AS c FROM t')).rows[0]?.c, 0);
+  const ok = await db.transaction('write');
+  await ok.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: [2] });
+  await ok.commit();
+  t.is((await db.execute('SELECT id FROM t')).rows[0]?.id, 2);
+});
+
+test('integers beyond JavaScript numbers are refused rather than rounded', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (v INTEGER)');
+  await db.execute({ sql: 'INSERT INTO t (v) VALUES (?)', args: [2n ** 60n] });
+  await t.throwsAsync(db.execute('SELECT v FROM t'), { instanceOf: RangeError });
+  await t.throwsAsync(db.execute({ sql: 'INSERT INTO t (v) VALUES (?)', args: [Number.NaN] }), { instanceOf: RangeError });
+});
