@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RiskDb } from './db.ts';
 import { riskContextSchema, type ParsedRiskContext, type ResolvedEvent, type RiskContext } from './events.ts';
+import { riskEventRows } from './event-rows.ts';
 import { explain, occlusionRows, userMessage } from './explain.ts';
 import { computeFeatures } from './features/index.ts';
 import { browserFamily } from './features/browser.ts';
@@ -106,20 +107,17 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     trustOnFirstUse: options.trustOnFirstUse,
   };
 
+  const rows = riskEventRows(db);
+
   /** Never a trusted login for this account, or (token endpoint) never a trusted event of this kind for this client. */
   async function firstUse(ev: ResolvedEvent): Promise<boolean> {
     // A failed credential is refused anyway: nothing to trust.
     if (!ev.ctx.success) return false;
-    const trusted = { success: true, decision: 'allow' } as const;
     if (spec.loginKinds.includes(ev.kind)) {
-      if (ev.accountId === null) return false;
-      const hit = await db.riskEvent.findFirst({ where: { accountId: ev.accountId, kind: { in: spec.loginKinds }, ...trusted }, select: { id: true } });
-      return hit === null;
+      return ev.accountId !== null && !(await rows.accountHasTrusted(ev.accountId, spec.loginKinds));
     }
     const clientId = ev.ctx.clientId;
-    if (clientId === undefined) return false;
-    const hit = await db.riskEvent.findFirst({ where: { clientId, kind: ev.kind, ...trusted }, select: { id: true } });
-    return hit === null;
+    return clientId !== undefined && !(await rows.clientHasTrusted(clientId, ev.kind));
   }
 
   async function assess(input: RiskContext, facts: AssessFacts = {}): Promise<RiskDecision> {
@@ -142,15 +140,13 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     if (tofu) reasons.unshift(firstUseReason(tofu));
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
     const id = randomUUID();
-    await db.riskEvent.create({
-      data: {
-        id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
-        ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
-        userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
-        success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
-        // The applied decision: history trusts only what was let through (see features/history.ts).
-        decision, reasons, modelVersion: model.version,
-      },
+    await rows.insert({
+      id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
+      ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
+      userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
+      success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
+      // The applied decision: history trusts only what was let through (see features/history.ts).
+      decision, reasons, modelVersion: model.version,
     });
     options.onDecision?.(ev.kind, decision);
     await options.audit?.({

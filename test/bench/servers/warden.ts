@@ -1,19 +1,19 @@
-// Warden as the benchmark runs it: the real createWarden over the store named by DATABASE_URL,
-// seeded with the clients and account the scenarios use. Started pinned to one core by the bench.
+// Warden as the benchmark runs it: createWarden as src/main.ts calls it (risk scoring as
+// WARDEN_RISK_MODE says, metrics on, logs off) over the store named by DATABASE_URL, seeded with the
+// clients and accounts the scenarios use. Started pinned to one core by the bench.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { createWarden } from '../../../src/warden.ts';
 import { prismaAdapter } from '../../../src/oidc/prisma-adapter.ts';
 import { createLogger } from '../../../src/ops/logger.ts';
+import { createMetrics } from '../../../src/ops/metrics.ts';
+import { wardenMetrics } from '../../../src/ops/warden-metrics.ts';
 import { announce, mintRefreshTokens } from './mint.ts';
 
 const config = loadConfig(process.env);
 const store = await openStore(config);
-let routes: Parameters<typeof createWarden>[0]['routes'] = [];
-const interactions = await import('../../../src/interactions/index.ts');
-routes = [(ctx) => interactions.createInteractionRoutes({ provider: ctx.provider, config: ctx.config, db: ctx.store.db, accounts: ctx.accounts })];
-const warden = await createWarden({ config, store, logger: createLogger('silent'), routes });
+const warden = await createWarden({ config, store, logger: createLogger('silent'), risk: true, metrics: wardenMetrics(createMetrics()) });
 const Clients = prismaAdapter(store.db);
 const clients = new Clients('Client');
 

@@ -1,0 +1,79 @@
+// The RiskEvent writes and probes on every scored event, as plain SQL on the store's connection: the
+// INSERT and the first-use probe through Prisma cost its query compiler more than the statements
+// (the largest part of a scored refresh in a CPU profile). Reads for admins stay on Prisma.
+import { sqlRunnerFor } from '../store/index.ts';
+import type { RiskDb } from './db.ts';
+import type { Decision } from './policy.ts';
+
+export interface RiskEventRow {
+  id: string;
+  at: Date;
+  kind: string;
+  accountId: string | null;
+  login: string | null;
+  clientId: string | null;
+  ip: string;
+  ipPrefix: string;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  userAgent: string | null;
+  browserFamily: string | null;
+  deviceId: string | null;
+  success: boolean;
+  tokenId: string | null;
+  grantId: string | null;
+  features: Record<string, number>;
+  score: number;
+  decision: Decision;
+  reasons: string[];
+  modelVersion: string;
+}
+
+const COLUMNS = [
+  'id', 'at', 'kind', 'accountId', 'login', 'clientId', 'ip', 'ipPrefix', 'country', 'latitude', 'longitude', 'userAgent',
+  'browserFamily', 'deviceId', 'success', 'tokenId', 'grantId', 'features', 'score', 'decision', 'reasons', 'modelVersion',
+] as const;
+
+// `success` is a literal: SQLite keeps booleans as 0/1, PostgreSQL wants a boolean, and TRUE/FALSE
+// mean those on both.
+const insertStatement = (success: boolean) =>
+  `INSERT INTO "RiskEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map((c) => (c === 'success' ? (success ? 'TRUE' : 'FALSE') : '?')).join(', ')})`;
+const INSERT = { true: insertStatement(true), false: insertStatement(false) };
+
+const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
+
+export interface RiskEventRows {
+  insert(row: RiskEventRow): Promise<void>;
+  /** Whether the account has ever had a trusted (successful, allowed) event of one of these kinds. */
+  accountHasTrusted(accountId: string, kinds: readonly string[]): Promise<boolean>;
+  /** Whether the client has ever had a trusted event of this kind. */
+  clientHasTrusted(clientId: string, kind: string): Promise<boolean>;
+}
+
+export function riskEventRows(db: RiskDb): RiskEventRows {
+  const sql = sqlRunnerFor(db);
+  return {
+    async insert(row) {
+      const values = COLUMNS.filter((c) => c !== 'success').map((c) => {
+        const value = row[c];
+        if (value instanceof Date) return sql.dateParam(value);
+        if (c === 'features' || c === 'reasons') return JSON.stringify(value);
+        return value as string | number | null;
+      });
+      await sql.execute(INSERT[row.success ? 'true' : 'false'], values);
+    },
+    async accountHasTrusted(accountId, kinds) {
+      if (kinds.length === 0) return false;
+      const rows = await sql.query(
+        `SELECT 1 AS "hit" FROM "RiskEvent" WHERE "accountId" = ? AND "kind" IN (${kinds.map(() => '?').join(', ')}) AND ${TRUSTED} LIMIT 1`,
+        [accountId, ...kinds],
+      );
+      return rows.length > 0;
+    },
+    async clientHasTrusted(clientId, kind) {
+      const rows = await sql.query(`SELECT 1 AS "hit" FROM "RiskEvent" WHERE "clientId" = ? AND "kind" = ? AND ${TRUSTED} LIMIT 1`, [clientId, kind]);
+      return rows.length > 0;
+    },
+  };
+}
