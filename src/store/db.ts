@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.ts';
 import { createSqlRunner, type DriverAdapter, type SqlRunner } from './sql.ts';
+import { createNamedStatementPool } from './pg-pool.ts';
 import { openSqliteConnection } from './sqlite-connection.ts';
 
 export { Prisma } from './generated/sqlite/client.ts';
@@ -75,7 +76,9 @@ export function createDb(databaseUrl: string): Db {
   const kind = storeKindOf(databaseUrl);
   let db: Db | undefined;
   const factory =
-    kind === 'sqlite' ? new PrismaLibSQLOnOneConnection({ url: databaseUrl }) : new PrismaPg({ connectionString: databaseUrl });
+    kind === 'sqlite'
+      ? new PrismaLibSQLOnOneConnection({ url: databaseUrl })
+      : new PrismaPg(createNamedStatementPool(databaseUrl), { disposeExternalPool: true });
   const { wrapper, connected } = sharingAdapter(factory, () => db!);
   if (kind === 'sqlite') {
     db = new SqliteClient({ adapter: wrapper });

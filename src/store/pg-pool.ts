@@ -1,0 +1,50 @@
+// The PostgreSQL pool Prisma's pg adapter drives, with its parameterised statements named. The adapter
+// sends every query unnamed, so the server parsed and planned each one again on every call; a named
+// statement is parsed once per connection and reused (pg keeps track of which connection has which).
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+/** Distinct statements named per process; past this, new ones run unnamed (connections keep theirs). */
+const NAMED_STATEMENT_LIMIT = 1000;
+
+interface TextQuery {
+  text: string;
+  values?: unknown[];
+  name?: string;
+}
+
+function isTextQuery(config: unknown): config is TextQuery {
+  if (typeof config !== 'object' || config === null) return false;
+  // A Submittable (cursor, stream) manages its own protocol messages.
+  if ('submit' in config) return false;
+  return 'text' in config && typeof config.text === 'string';
+}
+
+export function createStatementNamer(limit = NAMED_STATEMENT_LIMIT): (config: unknown) => unknown {
+  const names = new Map<string, string>();
+  return (config) => {
+    // Statements without parameters (BEGIN, COMMIT, SET LOCAL) gain nothing from a plan of their own.
+    if (!isTextQuery(config) || config.name !== undefined || !config.values || config.values.length === 0) return config;
+    let name = names.get(config.text);
+    if (name === undefined) {
+      if (names.size >= limit) return config;
+      name = `warden_${createHash('sha256').update(config.text).digest('base64url').slice(0, 24)}`;
+      names.set(config.text, name);
+    }
+    return { ...config, name };
+  };
+}
+
+/** A pg Pool whose clients name their parameterised statements. */
+export function createNamedStatementPool(connectionString: string): pg.Pool {
+  const nameOf = createStatementNamer();
+  class NamedStatementClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      // pg's query() has a dozen overloads; wrapping the instance's method keeps them all.
+      const query = this.query.bind(this) as (config: unknown, ...rest: unknown[]) => unknown;
+      Object.defineProperty(this, 'query', { value: (config: unknown, ...rest: unknown[]) => query(nameOf(config), ...rest) });
+    }
+  }
+  return new pg.Pool({ connectionString, Client: NamedStatementClient });
+}
