@@ -7,7 +7,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.ts';
 import { createSqlRunner, type DriverAdapter, type SqlRunner } from './sql.ts';
 import { createNamedStatementPool } from './pg-pool.ts';
-import { openSqliteConnection } from './sqlite-connection.ts';
+import { openSqliteConnection, type AdapterClient, type SqliteConnection } from './sqlite-connection.ts';
 
 export { Prisma } from './generated/sqlite/client.ts';
 export type * from './generated/sqlite/models.ts';
@@ -21,14 +21,17 @@ export const sqliteBusyTimeoutMs = 15_000;
 /**
  * Prisma's libsql adapter over our own connection (sqlite-connection.ts): one connection with a busy
  * timeout (so a second process writing at the same moment waits instead of failing with SQLITE_BUSY)
- * that keeps its prepared statements.
+ * that keeps its prepared statements, and that plain SQL can also reach directly (`connection`).
  */
 class PrismaLibSQLOnOneConnection extends PrismaLibSQL {
+  connection: SqliteConnection | undefined;
+
   override createClient(config: Parameters<PrismaLibSQL['createClient']>[0]): ReturnType<PrismaLibSQL['createClient']> {
     const client = openSqliteConnection(config.url, sqliteBusyTimeoutMs);
+    this.connection = client;
     // The adapter calls only what AdapterClient keeps of the client interface (execute, transaction,
     // executeMultiple, close); the rest (batch, sync, migrate) is for remote and replica databases.
-    return client as ReturnType<PrismaLibSQL['createClient']>;
+    return client as AdapterClient as ReturnType<PrismaLibSQL['createClient']>;
   }
 }
 
@@ -75,18 +78,23 @@ export function sqlRunnerFor(db: Db): SqlRunner {
 export function createDb(databaseUrl: string): Db {
   const kind = storeKindOf(databaseUrl);
   let db: Db | undefined;
-  const factory =
-    kind === 'sqlite'
-      ? new PrismaLibSQLOnOneConnection({ url: databaseUrl })
-      : new PrismaPg(createNamedStatementPool(databaseUrl), { disposeExternalPool: true });
-  const { wrapper, connected } = sharingAdapter(factory, () => db!);
   if (kind === 'sqlite') {
+    const factory = new PrismaLibSQLOnOneConnection({ url: databaseUrl });
+    const { wrapper, connected } = sharingAdapter(factory, () => db!);
     db = new SqliteClient({ adapter: wrapper });
-  } else {
-    // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
-    // case-insensitive filters), so viewing it through the SQLite type only hides options.
-    db = new PostgresqlClient({ adapter: wrapper }) as unknown as Db;
+    const connection = async (): Promise<SqliteConnection> => {
+      if (!factory.connection || factory.connection.closed) await connected();
+      if (!factory.connection) throw new Error('Prisma connected without opening the SQLite connection');
+      return factory.connection;
+    };
+    sqlRunners.set(db, createSqlRunner(kind, connected, connection));
+    return db;
   }
+  const factory = new PrismaPg(createNamedStatementPool(databaseUrl), { disposeExternalPool: true });
+  const { wrapper, connected } = sharingAdapter(factory, () => db!);
+  // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
+  // case-insensitive filters), so viewing it through the SQLite type only hides options.
+  db = new PostgresqlClient({ adapter: wrapper }) as unknown as Db;
   sqlRunners.set(db, createSqlRunner(kind, connected));
   return db;
 }

@@ -4,6 +4,7 @@
 // connection (which, on SQLite, would stall this process's event loop on the lock).
 import type { PrismaLibSQL } from '@prisma/adapter-libsql';
 import type { StoreKind } from './db.ts';
+import type { SqliteConnection } from './sqlite-connection.ts';
 
 export type DriverAdapter = Awaited<ReturnType<PrismaLibSQL['connect']>>;
 type Queryable = Pick<DriverAdapter, 'queryRaw' | 'executeRaw'>;
@@ -41,7 +42,11 @@ function numberedPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++index}`);
 }
 
-export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>): SqlRunner {
+/**
+ * `direct` (SQLite): the connection's own statement path, batched into group commits, for statements
+ * outside transaction(); without it they go through the driver adapter like Prisma's.
+ */
+export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct?: () => Promise<SqliteConnection>): SqlRunner {
   const toQuery = (sql: string, params: SqlValue[]) => ({
     sql: kind === 'postgresql' ? numberedPlaceholders(sql) : sql,
     args: params,
@@ -58,9 +63,18 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     queryRaw: async (query) => (await adapter()).queryRaw(query),
     executeRaw: async (query) => (await adapter()).executeRaw(query),
   };
+  const outside: SqlStatements = direct
+    ? {
+        async query(sql, params) {
+          const { columns, rows } = await (await direct()).statement(sql, params);
+          return rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, row[i]])));
+        },
+        execute: async (sql, params) => (await (await direct()).statement(sql, params)).rowsAffected,
+      }
+    : statementsOn(lazy);
   return {
     kind,
-    ...statementsOn(lazy),
+    ...outside,
     async transaction(work) {
       const tx = await (await adapter()).startTransaction();
       // Some adapters (pg) leave COMMIT and ROLLBACK to their caller; others (libsql) issue them.

@@ -62,3 +62,50 @@ test('integers beyond JavaScript numbers are refused rather than rounded', async
   await t.throwsAsync(db.execute('SELECT v FROM t'), { instanceOf: RangeError });
   await t.throwsAsync(db.execute({ sql: 'INSERT INTO t (v) VALUES (?)', args: [Number.NaN] }), { instanceOf: RangeError });
 });
+
+test('writes queued together commit as one group, each caller gets its own result or error', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  await db.statement('INSERT INTO t (id, v) VALUES (?, ?)', [1, 'one']);
+  const results = await Promise.allSettled([
+    db.statement('INSERT INTO t (id, v) VALUES (?, ?)', [2, 'two']),
+    db.statement('INSERT INTO t (id, v) VALUES (?, ?)', [1, 'duplicate']),
+    db.statement('UPDATE t SET v = ? WHERE id = ?', ['ONE', 1]),
+    db.statement('INSERT INTO t (id, v) VALUES (?, ?) RETURNING id', [3, 'three']),
+  ]);
+  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  const [, duplicate, update, returning] = results;
+  t.regex(String((duplicate as PromiseRejectedResult).reason), /UNIQUE/);
+  t.is((update as PromiseFulfilledResult<{ rowsAffected: number }>).value.rowsAffected, 1);
+  t.is((returning as PromiseFulfilledResult<{ rows: Array<{ id?: unknown }> }>).value.rows[0]?.id, 3);
+  // The failed statement undid only itself.
+  const { rows } = await db.statement('SELECT id, v FROM t ORDER BY id', []);
+  t.deepEqual(rows.map((r) => [r.id, r.v]), [[1, 'ONE'], [2, 'two'], [3, 'three']]);
+});
+
+test('queued statements wait for an open transaction instead of joining it', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  const tx = await db.transaction('deferred');
+  await tx.execute({ sql: 'INSERT INTO t (id) VALUES (?)', args: [1] });
+  const queuedWrite = db.statement('INSERT INTO t (id) VALUES (?)', [2]);
+  const queuedRead = db.statement('SELECT COUNT(*) AS c FROM t', []);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await tx.rollback();
+  await queuedWrite;
+  // The read ran after the rollback: it saw neither the rolled-back row nor more than the one queued before it.
+  t.is((await queuedRead).rows[0]?.c, 1);
+  t.deepEqual((await db.execute('SELECT id FROM t')).rows.map((r) => r.id), [2]);
+});
+
+test('Prisma\'s path sees every write acknowledged before it, and closing settles what is queued', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  const write = db.statement('INSERT INTO t (id) VALUES (?)', [7]);
+  // Not yet flushed (setImmediate): the adapter path flushes first.
+  t.is((await db.execute('SELECT COUNT(*) AS c FROM t')).rows[0]?.c, 1);
+  await write;
+  const last = db.statement('INSERT INTO t (id) VALUES (?)', [8]);
+  db.close();
+  await t.notThrowsAsync(last);
+});
