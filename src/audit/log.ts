@@ -6,7 +6,7 @@
 // too. Limit: someone who can write the database can rewrite the whole chain and the head; detecting
 // that needs the head hash kept elsewhere (print it with `warden audit verify --json` and store it).
 import { createHash } from 'node:crypto';
-import { sqlRunnerFor, type Db } from '../store/index.ts';
+import { sqlRunnerFor, type Db, type SqlStep, type SqlSteps } from '../store/index.ts';
 import { canonicalJson, type JsonInput } from './canonical-json.ts';
 
 export const genesisHash = '0'.repeat(64);
@@ -60,28 +60,28 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   const actor = entry.actor ?? null;
   const subject = entry.subject ?? null;
   const sql = sqlRunnerFor(db);
-  // Plain statements: this runs on every login and token exchange, where Prisma's interactive
-  // transaction cost several milliseconds of CPU per entry.
-  await sql.transaction(async (tx) => {
-    if (sql.kind === 'postgresql') await tx.execute(`SET LOCAL lock_timeout = '30s'`, []);
+  // Plain statements in one atomic unit: this runs on every login, refresh and token exchange, and on
+  // SQLite the unit joins the group commit of the requests around it.
+  await sql.atomic(function* (): SqlSteps<void> {
+    if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
     // A no-op write that takes the lock and reads the head in one statement.
-    const lockHead = () => tx.query(`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"`, []);
-    let [head] = await lockHead();
+    const lockHead: SqlStep = { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"`, params: [] };
+    let [head] = yield lockHead;
     if (!head) {
       // The very first entry: create the head (or find that a concurrent first append just did).
-      await tx.execute(`INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?) ON CONFLICT ("id") DO NOTHING`, [genesisHash]);
-      [head] = await lockHead();
+      yield { sql: `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?) ON CONFLICT ("id") DO NOTHING`, params: [genesisHash] };
+      [head] = yield lockHead;
     }
     if (!head || typeof head.hash !== 'string') throw new Error('the audit head row is missing');
     // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
     const at = new Date();
     const seq = Number(head.seq) + 1;
     const hash = entryHash(head.hash, { seq, at, kind: entry.kind, actor, subject, data });
-    await tx.execute(
-      `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [seq, sql.dateParam(at), entry.kind, actor, subject, data, head.hash, hash],
-    );
-    await tx.execute(`UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, [seq, hash]);
+    yield {
+      sql: `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [seq, sql.dateParam(at), entry.kind, actor, subject, data, head.hash, hash],
+    };
+    yield { sql: `UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, params: [seq, hash] };
   });
 }
 

@@ -19,8 +19,22 @@ export interface SqlStatements {
   execute(sql: string, params: SqlValue[]): Promise<number>;
 }
 
+/** One statement of an atomic(): yield it, get its rows back. */
+export interface SqlStep {
+  sql: string;
+  params: SqlValue[];
+}
+
+export type SqlSteps<T> = Generator<SqlStep, T, Record<string, unknown>[]>;
+
 export interface SqlRunner extends SqlStatements {
   kind: StoreKind;
+  /**
+   * Runs the statements a generator yields as one transaction, the generator computing between them
+   * (it gets each statement's rows back). On SQLite the whole unit joins the next group commit and
+   * runs without a pause; on PostgreSQL it is a transaction of its own. A throw undoes the unit.
+   */
+  atomic<T>(steps: () => SqlSteps<T>): Promise<T>;
   /**
    * Runs `work` in one transaction on one connection (committed when it resolves, rolled back when it
    * throws). SQLite starts it deferred: make the first statement a write to take the lock at once.
@@ -63,36 +77,58 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     queryRaw: async (query) => (await adapter()).queryRaw(query),
     executeRaw: async (query) => (await adapter()).executeRaw(query),
   };
+  const toObjects = (result: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
+    result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i]])));
   const outside: SqlStatements = direct
     ? {
-        async query(sql, params) {
-          const { columns, rows } = await (await direct()).statement(sql, params);
-          return rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, row[i]])));
-        },
+        query: async (sql, params) => toObjects(await (await direct()).statement(sql, params)),
         execute: async (sql, params) => (await (await direct()).statement(sql, params)).rowsAffected,
       }
     : statementsOn(lazy);
+  async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
+    const tx = await (await adapter()).startTransaction();
+    // Some adapters (pg) leave COMMIT and ROLLBACK to their caller; others (libsql) issue them.
+    const finish = async (verb: 'COMMIT' | 'ROLLBACK') => {
+      if (!tx.options.usePhantomQuery) await tx.executeRaw({ sql: verb, args: [], argTypes: [] });
+    };
+    let result;
+    try {
+      result = await work(statementsOn(tx));
+      await finish('COMMIT');
+    } catch (error) {
+      await finish('ROLLBACK').catch(() => undefined);
+      await tx.rollback();
+      throw error;
+    }
+    await tx.commit();
+    return result;
+  }
+
+  async function atomic<T>(steps: () => SqlSteps<T>): Promise<T> {
+    if (direct) {
+      return (await direct()).unit((runStatement) => {
+        const generator = steps();
+        let next = generator.next();
+        while (!next.done) {
+          const { sql, params } = next.value;
+          next = generator.next(toObjects(runStatement(sql, params)));
+        }
+        return next.value;
+      });
+    }
+    return transaction(async (tx) => {
+      const generator = steps();
+      let next = generator.next();
+      while (!next.done) next = generator.next(await tx.query(next.value.sql, next.value.params));
+      return next.value;
+    });
+  }
+
   return {
     kind,
     ...outside,
-    async transaction(work) {
-      const tx = await (await adapter()).startTransaction();
-      // Some adapters (pg) leave COMMIT and ROLLBACK to their caller; others (libsql) issue them.
-      const finish = async (verb: 'COMMIT' | 'ROLLBACK') => {
-        if (!tx.options.usePhantomQuery) await tx.executeRaw({ sql: verb, args: [], argTypes: [] });
-      };
-      let result;
-      try {
-        result = await work(statementsOn(tx));
-        await finish('COMMIT');
-      } catch (error) {
-        await finish('ROLLBACK').catch(() => undefined);
-        await tx.rollback();
-        throw error;
-      }
-      await tx.commit();
-      return result;
-    },
+    transaction,
+    atomic,
     // SQLite: Prisma's libsql adapter writes ISO 8601 with "+00:00", which sorts like time. PostgreSQL
     // `timestamp(3)` (no zone) ignores the zone suffix of its input, so the UTC wall time is stored.
     dateParam: (date) => (kind === 'sqlite' ? date.toISOString().replace('Z', '+00:00') : date.toISOString()),

@@ -33,16 +33,24 @@ export type AdapterClient = Pick<Client, 'execute' | 'transaction' | 'executeMul
 export interface SqliteConnection extends AdapterClient {
   /** The plain-SQL runner's path: a read at once, a write in the next group commit. */
   statement(sql: string, args: SqlParam[]): Promise<ResultSet>;
+  /**
+   * Several statements, all or none, in the next group commit: `work` runs synchronously, so nothing
+   * else runs between its statements (it may compute between them, e.g. a hash over what it read).
+   */
+  unit<T>(work: (run: RunStatement) => T): Promise<T>;
 }
 
+/** One queued piece of work: a statement, or a unit of several that must succeed or fail together. */
 interface Queued {
-  sql: string;
-  args: SqlParam[];
-  resolve(result: ResultSet): void;
-  reject(error: unknown): void;
+  /** Whether run() may issue several statements (it then gets a savepoint of its own in a group). */
+  several: boolean;
+  run(): void;
+  /** Resolves with what run() produced, or rejects with `failure`. */
+  settle(failure: { error: unknown } | null): void;
 }
 
-type Outcome = { ok: true; result: ResultSet } | { ok: false; error: unknown };
+/** Runs one statement synchronously, inside whatever transaction the connection is in. */
+export type RunStatement = (sql: string, args: SqlParam[]) => ResultSet;
 
 const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE)\b/i;
@@ -170,50 +178,52 @@ export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number)
     return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
   }
 
-  /** Runs every queued statement: one alone in autocommit, several in one transaction. */
+  /** Runs everything queued: one statement alone in autocommit, anything more in one transaction. */
   function flush(): void {
     if (transactionOpen || queue.length === 0) return;
     const group = queue.splice(0);
-    if (group.length === 1) {
-      const [only] = group as [Queued];
+    const [first] = group;
+    if (group.length === 1 && first && !first.several) {
       try {
-        only.resolve(run({ sql: only.sql, args: only.args }));
+        first.run();
+        first.settle(null);
       } catch (error) {
-        only.reject(error);
+        first.settle({ error });
       }
       return;
     }
-    let lost: unknown;
-    const outcomes: Outcome[] = [];
+    const failures = new Map<Queued, unknown>();
+    let lost: { error: unknown } | null = null;
     try {
       run('BEGIN IMMEDIATE');
       for (const item of group) {
+        if (item.several) run('SAVEPOINT "unit"');
         try {
-          outcomes.push({ ok: true, result: run({ sql: item.sql, args: item.args }) });
+          item.run();
+          if (item.several) run('RELEASE "unit"');
         } catch (error) {
-          outcomes.push({ ok: false, error });
+          failures.set(item, error);
           // A constraint failure undoes its own statement only; disk full or I/O errors end the
-          // transaction, and with it the statements before this one.
+          // transaction, and with it everything before this item.
           if (!db.inTransaction) throw error;
+          if (item.several) {
+            run('ROLLBACK TO "unit"');
+            run('RELEASE "unit"');
+          }
         }
       }
       run('COMMIT');
     } catch (error) {
-      lost = error;
+      lost = { error };
       if (db.inTransaction) {
         try {
           run('ROLLBACK');
         } catch {
-          // The connection reports the original failure below.
+          // Every item is rejected with the original failure below.
         }
       }
     }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (lost !== undefined) item.reject(lost);
-      else if (outcome?.ok) item.resolve(outcome.result);
-      else item.reject(outcome?.error ?? new Error('statement not run'));
-    });
+    for (const item of group) item.settle(lost ?? (failures.has(item) ? { error: failures.get(item) } : null));
   }
 
   function scheduleFlush(): void {
@@ -225,16 +235,35 @@ export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number)
     });
   }
 
+  function enqueue<T>(work: () => T, several: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let produced: { value: T } | undefined;
+      queue.push({
+        several,
+        run() {
+          produced = { value: work() };
+        },
+        settle(failure) {
+          if (failure) reject(asError(failure.error));
+          else if (produced) resolve(produced.value);
+          else reject(new Error('the statement was not run'));
+        },
+      });
+      scheduleFlush();
+    });
+  }
+
   function statement(sql: string, args: SqlParam[]): Promise<ResultSet> {
     try {
       if (!transactionOpen && prepared(sql).readOnly) return Promise.resolve(run({ sql, args }));
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    return new Promise((resolve, reject) => {
-      queue.push({ sql, args, resolve, reject });
-      scheduleFlush();
-    });
+    return enqueue(() => run({ sql, args }), false);
+  }
+
+  function unit<T>(work: (runStatement: RunStatement) => T): Promise<T> {
+    return enqueue(() => work((sql, args) => run({ sql, args })), true);
   }
 
   // Async like @libsql/client (the adapter awaits it), though the statement itself runs synchronously.
@@ -280,6 +309,7 @@ export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number)
     execute,
     transaction,
     statement,
+    unit,
     executeMultiple: async (sql) => {
       try {
         flush();
@@ -292,7 +322,7 @@ export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number)
       if (closed) return;
       flush();
       closed = true;
-      for (const item of queue.splice(0)) item.reject(new Error('the SQLite connection closed before this statement ran'));
+      for (const item of queue.splice(0)) item.settle({ error: new Error('the SQLite connection closed before this statement ran') });
       statements.clear();
       db.close();
     },

@@ -1,6 +1,7 @@
 // Issue 2's throughput targets: Warden (SQLite, PostgreSQL) against a bare oidc-provider with its
-// in-memory adapter as the ceiling, server pinned to core 0 and this load generator to core 1.
-//   taskset -c 1 npm run bench -- oidc-throughput
+// in-memory adapter as the ceiling, server pinned to one core and this load generator to the other.
+// Warden runs as `npm start` does (risk scoring on); refresh and login run again with it off.
+//   BENCH_SERVER_CORE=1 taskset -c 0 npm run bench -- oidc-throughput
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,10 @@ const CONNECTIONS = 8;
 const FORM = 'application/x-www-form-urlencoded';
 
 type Scenario = 'cc_opaque' | 'cc_jwt' | 'refresh' | 'introspection' | 'password_login';
-type Rates = Partial<Record<Scenario, number>>;
+// The same two scenarios on a Warden with WARDEN_RISK_MODE=off: the core provider without the risk
+// engine's per-event read, model, RiskEvent row and audit entry.
+type RiskOffScenario = 'refresh_risk_off' | 'password_login_risk_off';
+type Rates = Partial<Record<Scenario | RiskOffScenario, number>>;
 
 async function tokenEndpointLoad(f: BenchFixture, body: string): Promise<number> {
   const result = await autocannon({
@@ -158,32 +162,45 @@ async function main(): Promise<void> {
   }
 
   for (const kind of (['sqlite', 'postgresql'] as const).filter((k) => selected(k, process.env.BENCH_STORES))) {
-    const database = await createTestDatabase(kind);
-    const port = kind === 'sqlite' ? 3191 : 3192;
-    const server = await startPinned('test/bench/servers/warden.ts', {
-      PORT: String(port),
-      WARDEN_ISSUER: `http://localhost:${port}`,
-      DATABASE_URL: database.databaseUrl,
-      WARDEN_DATA_DIR: database.dataDir,
-      WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
-    });
-    console.log(`warden on ${kind}`);
-    results[kind] = await measure(server, true);
-    await server.stop();
-    await database.dispose();
+    for (const riskMode of ['enforce', 'off'] as const) {
+      if (riskMode === 'off' && !['refresh', 'password_login'].some((s) => selected(s, process.env.BENCH_SCENARIOS))) continue;
+      const database = await createTestDatabase(kind);
+      const port = kind === 'sqlite' ? 3191 : 3192;
+      const server = await startPinned('test/bench/servers/warden.ts', {
+        PORT: String(port),
+        WARDEN_ISSUER: `http://localhost:${port}`,
+        DATABASE_URL: database.databaseUrl,
+        WARDEN_DATA_DIR: database.dataDir,
+        WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
+        WARDEN_RISK_MODE: riskMode,
+      });
+      console.log(`warden on ${kind}, risk ${riskMode}`);
+      if (riskMode === 'enforce') {
+        results[kind] = await measure(server, true);
+      } else {
+        const f = server.fixture;
+        const rates = (results[kind] ??= {});
+        if (selected('refresh', process.env.BENCH_SCENARIOS)) rates.refresh_risk_off = await refreshLoad(f);
+        if (selected('password_login', process.env.BENCH_SCENARIOS)) rates.password_login_risk_off = await loginLoad(f);
+      }
+      await server.stop();
+      await database.dispose();
+    }
   }
 
   const argonPerSecond = await argon2Ceiling();
   const rows: string[] = [];
-  const scenarios: Scenario[] = ['cc_opaque', 'cc_jwt', 'refresh', 'introspection', 'password_login'];
+  const scenarios: Array<Scenario | RiskOffScenario> = ['cc_opaque', 'cc_jwt', 'refresh', 'refresh_risk_off', 'introspection', 'password_login', 'password_login_risk_off'];
   rows.push(['scenario', 'bare/s', 'sqlite/s', 'ratio', 'postgresql/s', 'ratio'].join('\t'));
   for (const s of scenarios) {
-    const b = results.bare?.[s];
-    const cells = [s, b === undefined ? (s === 'password_login' ? `argon2 ${formatRate(argonPerSecond)}` : '-') : formatRate(b)];
+    // A risk-off row compares with the same bare scenario.
+    const b = results.bare?.[s.replace('_risk_off', '') as Scenario];
+    const isLogin = s.startsWith('password_login');
+    const cells = [s, b === undefined ? (isLogin ? `argon2 ${formatRate(argonPerSecond)}` : '-') : formatRate(b)];
     for (const kind of ['sqlite', 'postgresql']) {
       const v = results[kind]?.[s];
       cells.push(v === undefined ? '-' : formatRate(v));
-      const ceiling = s === 'password_login' ? argonPerSecond : b;
+      const ceiling = isLogin ? argonPerSecond : b;
       cells.push(v !== undefined && ceiling ? `${(v / ceiling).toFixed(2)}x` : '-');
     }
     rows.push(cells.join('\t'));

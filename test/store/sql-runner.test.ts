@@ -7,6 +7,40 @@ import { openTestStore, storeKinds } from '../helpers/store.ts';
 process.env.TZ = 'Pacific/Kiritimati';
 
 for (const kind of storeKinds) {
+  test(`atomic units read, compute and write without another unit in between [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    await sql.execute('INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?)', ['']);
+    // Read-modify-write in JavaScript: twenty at once lose no update.
+    const increment = (i: number) =>
+      sql.atomic(function* () {
+        const [head] = yield { sql: 'UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"', params: [] };
+        const seq = Number(head?.seq) + 1;
+        yield { sql: 'UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1', params: [seq, `${head?.hash ?? ''}${i},`] };
+        return seq;
+      });
+    const seqs = await Promise.all(Array.from({ length: 20 }, (_, i) => increment(i)));
+    t.deepEqual([...seqs].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+    const head = await s.db.auditHead.findUniqueOrThrow({ where: { id: 1 } });
+    t.is(head.seq, 20);
+    t.is(head.hash.split(',').filter(Boolean).length, 20);
+  });
+
+  test(`a unit that throws is undone whole; writes queued beside it are kept [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    const failing = sql.atomic(function* () {
+      yield { sql: 'INSERT INTO "CookieKey" ("id", "secret", "createdAt") VALUES (?, ?, ?)', params: ['undone', 's', sql.dateParam(new Date())] };
+      throw new Error('changed my mind');
+    });
+    const beside = sql.execute('INSERT INTO "CookieKey" ("id", "secret", "createdAt") VALUES (?, ?, ?)', ['kept', 's', sql.dateParam(new Date())]);
+    await t.throwsAsync(failing, { message: 'changed my mind' });
+    t.is(await beside, 1);
+    t.deepEqual((await s.db.cookieKey.findMany()).map((k) => k.id), ['kept']);
+  });
+
   test(`dates written by plain SQL read back the same through Prisma and the reverse [${kind}]`, async (t) => {
     const s = await openTestStore(kind);
     t.teardown(() => s.dispose());
