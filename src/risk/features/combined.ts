@@ -69,6 +69,8 @@ const hourOf = (kind: SqlRunner['kind']) =>
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+const statementByShape = new Map<string, string>();
+
 export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<CommonRows> {
   const at = (ms: number) => sql.dateParam(new Date(ms));
   const nowMs = ev.at.getTime();
@@ -78,9 +80,11 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   const clientId = ev.ctx.clientId ?? null;
   const ctx = ev.ctx;
   const kinds = spec.loginKinds;
-  const branches: string[] = [];
+  // The statement's text depends only on the event's shape (which branches it has), so it is built
+  // once per shape; each event only collects its parameters.
+  const branches: Array<() => string> = [];
   const params: SqlValue[] = [];
-  const add = (text: string, ...values: SqlValue[]) => {
+  const add = (text: () => string, ...values: SqlValue[]) => {
     branches.push(text);
     params.push(...values);
   };
@@ -90,15 +94,17 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   // entries per kind instead of walking past every refresh of the account (an ordered (accountId, at)
   // scan would). Without an account it is empty and the summary row reads as no history.
   const histCols = `"at", "success", "decision", "ipPrefix", "country", "latitude", "longitude", "browserFamily", "deviceId", "clientId"`;
-  const perKind = kinds.map((_, i) => `SELECT * FROM (SELECT ${histCols} FROM "RiskEvent"
+  const withHistory = () => {
+    const perKind = kinds.map((_, i) => `SELECT * FROM (SELECT ${histCols} FROM "RiskEvent"
       WHERE "accountId" = ? AND "kind" = ? AND "at" >= ? AND "at" <= ? ORDER BY "at" DESC LIMIT ?) "k${i}"`);
-  const withHistory = `WITH "h" AS (SELECT * FROM (${perKind.join(' UNION ALL ')}) "hk" ORDER BY "at" DESC LIMIT ?)`;
+    return `WITH "h" AS (SELECT * FROM (${perKind.join(' UNION ALL ')}) "hk" ORDER BY "at" DESC LIMIT ?)`;
+  };
   for (const k of kinds) params.push(ev.accountId, k, histSince, now, spec.windows.historyTake);
   params.push(spec.windows.historyTake);
   // Its summary (features/history.ts). A NULL parameter (no device, browser, country or client)
   // matches nothing, and history.ts decides those cases without the flag.
   add(
-    `SELECT ${columns(HISTORY, {
+    () => `SELECT ${columns(HISTORY, {
       at: `MAX(CASE WHEN ${TRUSTED} THEN "at" END)`,
       n1: sumIf(TRUSTED),
       n2: anyIf(`${TRUSTED} AND "deviceId" = ?`),
@@ -115,7 +121,7 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   );
   // The newest trusted event with a location (impossible travel).
   add(
-    `SELECT * FROM (SELECT ${columns(PLACE, { at: '"at"', latitude: '"latitude"', longitude: '"longitude"' })} FROM "h"
+    () => `SELECT * FROM (SELECT ${columns(PLACE, { at: '"at"', latitude: '"latitude"', longitude: '"longitude"' })} FROM "h"
       WHERE ${TRUSTED} AND "latitude" IS NOT NULL AND "longitude" IS NOT NULL ORDER BY "at" DESC LIMIT 1) p`,
   );
   // The address's newest addressTake events of the last hour, counted over exactly those rows
@@ -123,7 +129,7 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   // identifier ("?" a parameter, since the runner numbers every question mark of the text).
   const isLogin = `"kind" IN (${inList(kinds.length)})`;
   add(
-    `SELECT ${columns(ADDRESS, {
+    () => `SELECT ${columns(ADDRESS, {
       n1: sumIf(`"success" = FALSE AND "at" >= ?`),
       n2: sumIf(`"success" = FALSE`),
       n3: sumIf(isLogin),
@@ -135,25 +141,25 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   );
   if (clientId !== null) {
     add(
-      `SELECT * FROM (SELECT ${columns(CLIENT, {})} FROM "RiskEvent"
+      () => `SELECT * FROM (SELECT ${columns(CLIENT, {})} FROM "RiskEvent"
         WHERE "ipPrefix" = ? AND "clientId" = ? AND ${TRUSTED} AND "at" >= ? AND "at" <= ? LIMIT 1) c`,
       ev.ipPrefix, clientId, histSince, now,
     );
   }
   add(
-    `SELECT ${columns(PREFIX, { n1: 'COUNT(*)' })} FROM "RiskEvent"
+    () => `SELECT ${columns(PREFIX, { n1: 'COUNT(*)' })} FROM "RiskEvent"
       WHERE "ipPrefix" = ? AND "success" = FALSE AND "at" >= ? AND "at" <= ?`,
     ev.ipPrefix, hourAgo, now,
   );
   if (ctx.kind === 'refresh') {
     add(
-      `SELECT * FROM (SELECT ${columns(TOKEN, {})} FROM "RiskEvent"
+      () => `SELECT * FROM (SELECT ${columns(TOKEN, {})} FROM "RiskEvent"
         WHERE "tokenId" = ? AND "kind" = 'refresh' AND "success" = TRUE LIMIT 1) t`,
       ctx.tokenId,
     );
     if (!ctx.origin) {
       add(
-        `SELECT * FROM (SELECT ${columns(GRANT, { at: '"at"', ipPrefix: '"ipPrefix"', country: '"country"', browserFamily: '"browserFamily"' })}
+        () => `SELECT * FROM (SELECT ${columns(GRANT, { at: '"at"', ipPrefix: '"ipPrefix"', country: '"country"', browserFamily: '"browserFamily"' })}
           FROM "RiskEvent" WHERE "grantId" = ? AND "at" <= ? ORDER BY "at" ASC LIMIT 1) g`,
         ctx.grantId, now,
       );
@@ -162,20 +168,26 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   if (ctx.kind === 'token_exchange') {
     if (ev.accountId !== null) {
       add(
-        `SELECT ${columns(EXCHANGES, { n1: 'COUNT(*)' })} FROM "RiskEvent"
+        () => `SELECT ${columns(EXCHANGES, { n1: 'COUNT(*)' })} FROM "RiskEvent"
           WHERE "accountId" = ? AND "kind" = 'token_exchange' AND "at" >= ? AND "at" <= ?`,
         ev.accountId, at(nowMs - 60_000), now,
       );
     }
     if (ctx.subject.tokenId !== undefined) {
       add(
-        `SELECT ${columns(JTI, { n1: 'COUNT(*)' })} FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'token_exchange'`,
+        () => `SELECT ${columns(JTI, { n1: 'COUNT(*)' })} FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'token_exchange'`,
         ctx.subject.tokenId,
       );
     }
   }
 
-  const rows = await sql.query(`${withHistory}\n${branches.join('\nUNION ALL\n')}`, params);
+  const shape = `${sql.kind}|${ctx.kind}|${clientId !== null}|${ctx.kind === 'refresh' && !ctx.origin}|${ev.accountId !== null}|${ctx.kind === 'token_exchange' && ctx.subject.tokenId !== undefined}`;
+  let text = statementByShape.get(shape);
+  if (text === undefined) {
+    text = `${withHistory()}\n${branches.map((branch) => branch()).join('\nUNION ALL\n')}`;
+    statementByShape.set(shape, text);
+  }
+  const rows = await sql.query(text, params);
   const out: CommonRows = {
     history: {
       trusted: 0, knownDevice: false, knownBrowser: false, knownPrefix: false, knownCountry: false, knownClient: false,
