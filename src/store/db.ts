@@ -6,7 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresqlClient } from './generated/postgresql/client.ts';
 import { createSqlRunner, type DriverAdapter, type SqlRunner } from './sql.ts';
-import { createNamedStatementPool } from './pg-pool.ts';
+import { createNamedStatementPool, pooledStatement } from './pg-pool.ts';
 import { openSqliteConnection, type AdapterClient, type SqliteConnection } from './sqlite-connection.ts';
 
 export { Prisma } from './generated/sqlite/client.ts';
@@ -87,14 +87,26 @@ export function createDb(databaseUrl: string): Db {
       if (!factory.connection) throw new Error('Prisma connected without opening the SQLite connection');
       return factory.connection;
     };
-    sqlRunners.set(db, createSqlRunner(kind, connected, connection));
+    sqlRunners.set(db, createSqlRunner(kind, connected, { kind: 'sqlite', connection }));
     return db;
   }
-  const factory = new PrismaPg(createNamedStatementPool(databaseUrl), { disposeExternalPool: true });
+  const pool = createNamedStatementPool(databaseUrl);
+  const factory = new PrismaPg(pool, { disposeExternalPool: true });
   const { wrapper, connected } = sharingAdapter(factory, () => db!);
   // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
   // case-insensitive filters), so viewing it through the SQLite type only hides options.
   db = new PostgresqlClient({ adapter: wrapper }) as unknown as Db;
-  sqlRunners.set(db, createSqlRunner(kind, connected));
+  const statement = pooledStatement(pool);
+  sqlRunners.set(
+    db,
+    createSqlRunner(kind, connected, {
+      kind: 'postgresql',
+      // Through Prisma's connect first: its $disconnect is what ends the pool.
+      statement: async (sql, params) => {
+        await connected();
+        return statement(sql, params);
+      },
+    }),
+  );
   return db;
 }

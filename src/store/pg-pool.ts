@@ -46,5 +46,24 @@ export function createNamedStatementPool(connectionString: string): pg.Pool {
       Object.defineProperty(this, 'query', { value: (config: unknown, ...rest: unknown[]) => query(nameOf(config), ...rest) });
     }
   }
-  return new pg.Pool({ connectionString, Client: NamedStatementClient });
+  const pool = new pg.Pool({ connectionString, Client: NamedStatementClient });
+  // An idle connection the server closed (restart, failover, a dropped database) is discarded by the
+  // pool and the next query opens a new one; without a listener the event would end the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+// Timestamps as text ("2026-01-02T03:04:05.678", zone-less UTC, as Prisma's adapter gives them to
+// SqlRunner.readDate): pg's default parser would read a zone-less timestamp in the process's zone.
+// (timestamptz carries its zone, so pg's Date for it is right.)
+const TIMESTAMP = 1114;
+const rawTimestamps = new pg.TypeOverrides();
+rawTimestamps.setTypeParser(TIMESTAMP, (value: string) => value.replace(' ', 'T'));
+
+/** One statement on any pooled connection ($1-numbered parameters), rows as arrays. */
+export function pooledStatement(pool: pg.Pool) {
+  return async (text: string, values: Array<string | number | null>) => {
+    const result = await pool.query<unknown[]>({ text, values, rowMode: 'array', types: rawTimestamps });
+    return { columns: result.fields.map((field) => field.name), rows: result.rows, rowsAffected: result.rowCount ?? 0 };
+  };
 }

@@ -56,11 +56,23 @@ function numberedPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++index}`);
 }
 
+/** A statement's result as the store's own driver returns it. */
+export interface DirectResult {
+  columns: string[];
+  rows: ArrayLike<unknown>[];
+  rowsAffected: number;
+}
+
 /**
- * `direct` (SQLite): the connection's own statement path, batched into group commits, for statements
- * outside transaction(); without it they go through the driver adapter like Prisma's.
+ * How the runner reaches the store without Prisma's driver adapter in between (its per-value
+ * conversions and queueing cost more than short statements): SQLite's connection (group commits,
+ * atomic units) or PostgreSQL's pool. Statements inside transaction() still go through the adapter.
  */
-export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct?: () => Promise<SqliteConnection>): SqlRunner {
+export type DirectPath =
+  | { kind: 'sqlite'; connection: () => Promise<SqliteConnection> }
+  | { kind: 'postgresql'; statement: (sql: string, params: SqlValue[]) => Promise<DirectResult> };
+
+export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct?: DirectPath): SqlRunner {
   const toQuery = (sql: string, params: SqlValue[]) => ({
     sql: kind === 'postgresql' ? numberedPlaceholders(sql) : sql,
     args: params,
@@ -79,10 +91,17 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
   };
   const toObjects = (result: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
     result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i]])));
-  const outside: SqlStatements = direct
+  const sqlite = direct?.kind === 'sqlite' ? direct.connection : undefined;
+  const run: ((sql: string, params: SqlValue[]) => Promise<DirectResult>) | undefined =
+    direct?.kind === 'sqlite'
+      ? async (sql, params) => (await direct.connection()).statement(sql, params)
+      : direct?.kind === 'postgresql'
+        ? (sql, params) => direct.statement(numberedPlaceholders(sql), params)
+        : undefined;
+  const outside: SqlStatements = run
     ? {
-        query: async (sql, params) => toObjects(await (await direct()).statement(sql, params)),
-        execute: async (sql, params) => (await (await direct()).statement(sql, params)).rowsAffected,
+        query: async (sql, params) => toObjects(await run(sql, params)),
+        execute: async (sql, params) => (await run(sql, params)).rowsAffected,
       }
     : statementsOn(lazy);
   async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
@@ -105,8 +124,8 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
   }
 
   async function atomic<T>(steps: () => SqlSteps<T>): Promise<T> {
-    if (direct) {
-      return (await direct()).unit((runStatement) => {
+    if (sqlite) {
+      return (await sqlite()).unit((runStatement) => {
         const generator = steps();
         let next = generator.next();
         while (!next.done) {
