@@ -114,6 +114,9 @@ export function prismaAdapter(db: Db): AdapterConstructor {
           consumedAt && sql.dateParam(consumedAt),
           sql.dateParam(at),
         ],
+        // A token, code, session or grant lost in a database crash only means signing in again;
+        // clients, and every consumption, revocation and deletion, wait for the commit to be durable.
+        { durable: this.model === 'Client' },
       );
     }
 

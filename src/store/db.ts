@@ -46,8 +46,9 @@ type AdapterFactory = NonNullable<NonNullable<ConstructorParameters<typeof Sqlit
 /**
  * Wraps a driver adapter factory to keep hold of the adapter Prisma connects through, so plain SQL
  * (sql.ts) can share it. Prisma connects lazily; the first plain statement triggers that connection.
+ * `onDispose` closes what the store opened beside the adapter when Prisma disconnects.
  */
-function sharingAdapter(factory: PrismaLibSQL | PrismaPg, db: () => Db) {
+function sharingAdapter(factory: PrismaLibSQL | PrismaPg, db: () => Db, onDispose?: () => Promise<void>) {
   let current: Promise<DriverAdapter> | undefined;
   const wrapper: AdapterFactory = {
     provider: factory.provider,
@@ -55,7 +56,15 @@ function sharingAdapter(factory: PrismaLibSQL | PrismaPg, db: () => Db) {
     connect: async () => {
       const adapter = factory.connect();
       current = adapter;
-      return adapter;
+      const connectedAdapter = await adapter;
+      if (onDispose) {
+        const dispose = connectedAdapter.dispose.bind(connectedAdapter);
+        connectedAdapter.dispose = async () => {
+          await dispose();
+          await onDispose();
+        };
+      }
+      return connectedAdapter;
     },
   };
   const connected = async (): Promise<DriverAdapter> => {
@@ -92,19 +101,22 @@ export function createDb(databaseUrl: string): Db {
   }
   const pool = createNamedStatementPool(databaseUrl);
   const factory = new PrismaPg(pool, { disposeExternalPool: true });
-  const { wrapper, connected } = sharingAdapter(factory, () => db!);
+  // Writes that may be lost in a server crash (WriteOptions.durable false) get sessions of their own.
+  const lossyPool = createNamedStatementPool(databaseUrl, { synchronousCommit: false });
+  const { wrapper, connected } = sharingAdapter(factory, () => db!, () => lossyPool.end());
   // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
   // case-insensitive filters), so viewing it through the SQLite type only hides options.
   db = new PostgresqlClient({ adapter: wrapper }) as unknown as Db;
-  const statement = pooledStatement(pool);
+  const durable = pooledStatement(pool);
+  const lossy = pooledStatement(lossyPool);
   sqlRunners.set(
     db,
     createSqlRunner(kind, connected, {
       kind: 'postgresql',
-      // Through Prisma's connect first: its $disconnect is what ends the pool.
-      statement: async (sql, params) => {
+      // Through Prisma's connect first: its $disconnect is what ends the pools.
+      statement: async (sql, params, isDurable) => {
         await connected();
-        return statement(sql, params);
+        return (isDurable ? durable : lossy)(sql, params);
       },
     }),
   );

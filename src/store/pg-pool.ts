@@ -35,8 +35,11 @@ export function createStatementNamer(limit = NAMED_STATEMENT_LIMIT): (config: un
   };
 }
 
-/** A pg Pool whose clients name their parameterised statements. */
-export function createNamedStatementPool(connectionString: string): pg.Pool {
+/**
+ * A pg Pool whose clients name their parameterised statements. `synchronousCommit: false` opens its
+ * sessions with synchronous_commit off (see WriteOptions.durable).
+ */
+export function createNamedStatementPool(connectionString: string, options: { synchronousCommit?: boolean } = {}): pg.Pool {
   const nameOf = createStatementNamer();
   class NamedStatementClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
@@ -46,7 +49,11 @@ export function createNamedStatementPool(connectionString: string): pg.Pool {
       Object.defineProperty(this, 'query', { value: (config: unknown, ...rest: unknown[]) => query(nameOf(config), ...rest) });
     }
   }
-  const pool = new pg.Pool({ connectionString, Client: NamedStatementClient });
+  const pool = new pg.Pool({
+    connectionString,
+    Client: NamedStatementClient,
+    ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+  });
   // An idle connection the server closed (restart, failover, a dropped database) is discarded by the
   // pool and the next query opens a new one; without a listener the event would end the process.
   pool.on('error', () => undefined);

@@ -12,11 +12,21 @@ type ArgType = Parameters<DriverAdapter['queryRaw']>[0]['argTypes'][number];
 
 export type SqlValue = string | number | null;
 
+export interface WriteOptions {
+  /**
+   * false: a write that may be lost if the database server crashes within a moment of it (never
+   * half-applied or corrupted), for state that is cheap to lose, such as issued tokens. PostgreSQL
+   * then commits it without waiting for its WAL flush; SQLite commits every write that way already
+   * (synchronous = NORMAL). Default true.
+   */
+  durable?: boolean;
+}
+
 export interface SqlStatements {
   /** Rows as objects keyed by column name. Placeholders are `?` on both stores. */
   query(sql: string, params: SqlValue[]): Promise<Record<string, unknown>[]>;
   /** Number of rows affected. */
-  execute(sql: string, params: SqlValue[]): Promise<number>;
+  execute(sql: string, params: SqlValue[], options?: WriteOptions): Promise<number>;
 }
 
 /** One statement of an atomic(): yield it, get its rows back. */
@@ -70,7 +80,7 @@ export interface DirectResult {
  */
 export type DirectPath =
   | { kind: 'sqlite'; connection: () => Promise<SqliteConnection> }
-  | { kind: 'postgresql'; statement: (sql: string, params: SqlValue[]) => Promise<DirectResult> };
+  | { kind: 'postgresql'; statement: (sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult> };
 
 export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct?: DirectPath): SqlRunner {
   const toQuery = (sql: string, params: SqlValue[]) => ({
@@ -92,16 +102,16 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
   const toObjects = (result: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
     result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i]])));
   const sqlite = direct?.kind === 'sqlite' ? direct.connection : undefined;
-  const run: ((sql: string, params: SqlValue[]) => Promise<DirectResult>) | undefined =
+  const run: ((sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult>) | undefined =
     direct?.kind === 'sqlite'
       ? async (sql, params) => (await direct.connection()).statement(sql, params)
       : direct?.kind === 'postgresql'
-        ? (sql, params) => direct.statement(numberedPlaceholders(sql), params)
+        ? (sql, params, durable) => direct.statement(numberedPlaceholders(sql), params, durable)
         : undefined;
   const outside: SqlStatements = run
     ? {
-        query: async (sql, params) => toObjects(await run(sql, params)),
-        execute: async (sql, params) => (await run(sql, params)).rowsAffected,
+        query: async (sql, params) => toObjects(await run(sql, params, true)),
+        execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
       }
     : statementsOn(lazy);
   async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {

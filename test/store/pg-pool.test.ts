@@ -1,6 +1,6 @@
 import test from 'ava';
-import { createStatementNamer } from '../../src/store/pg-pool.ts';
-import { openTestStore } from '../helpers/store.ts';
+import { createNamedStatementPool, createStatementNamer } from '../../src/store/pg-pool.ts';
+import { createTestDatabase, openTestStore } from '../helpers/store.ts';
 import { sqlRunnerFor } from '../../src/store/index.ts';
 
 test('parameterised statements get one stable name per text; others are left alone', (t) => {
@@ -34,4 +34,17 @@ test('named statements run again and again across connections and inside transac
     await tx.execute(`UPDATE "AuditHead" SET "seq" = "seq" + CAST(? AS INTEGER) WHERE "id" = 1`, [5]);
   });
   t.is((await s.db.auditHead.findUnique({ where: { id: 1 } }))?.seq, 10);
+});
+
+test('the pool for writes that may be lost commits without waiting for the WAL flush; the other waits [postgresql]', async (t) => {
+  const database = await createTestDatabase('postgresql');
+  const lossy = createNamedStatementPool(database.databaseUrl, { synchronousCommit: false });
+  const durable = createNamedStatementPool(database.databaseUrl);
+  t.teardown(async () => {
+    await lossy.end();
+    await durable.end();
+    await database.dispose();
+  });
+  t.is((await lossy.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit, 'off');
+  t.is((await durable.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit, 'on');
 });
