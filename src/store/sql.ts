@@ -60,10 +60,18 @@ function argType(value: SqlValue): ArgType {
   return { scalarType: typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : 'string', arity: 'scalar' };
 }
 
-/** `?` -> `$1, $2, ...` (our statements never contain a literal question mark). */
+const numbered = new Map<string, string>();
+
+/** `?` -> `$1, $2, ...` (our statements never contain a literal question mark), once per text. */
 function numberedPlaceholders(sql: string): string {
-  let index = 0;
-  return sql.replace(/\?/g, () => `$${++index}`);
+  let text = numbered.get(sql);
+  if (text === undefined) {
+    let index = 0;
+    text = sql.replace(/\?/g, () => `$${++index}`);
+    // Texts are a fixed set plus IN lists of varying length; the bound only guards against misuse.
+    if (numbered.size < 5000) numbered.set(sql, text);
+  }
+  return text;
 }
 
 /** A statement's result as the store's own driver returns it. */
