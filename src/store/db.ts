@@ -27,7 +27,7 @@ class PrismaLibSQLOnOneConnection extends PrismaLibSQL {
   connection: SqliteConnection | undefined;
 
   override createClient(config: Parameters<PrismaLibSQL['createClient']>[0]): ReturnType<PrismaLibSQL['createClient']> {
-    const client = openSqliteConnection(config.url, sqliteBusyTimeoutMs);
+    const client = openSqliteConnection(config.url, { busyTimeoutMs: sqliteBusyTimeoutMs });
     this.connection = client;
     // The adapter calls only what AdapterClient keeps of the client interface (execute, transaction,
     // executeMultiple, close); the rest (batch, sync, migrate) is for remote and replica databases.

@@ -13,6 +13,7 @@
 // open on this connection, queued statements wait for it to end instead of joining it.
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer, type CheckpointResult } from './sqlite-checkpointer.ts';
 import type { Client, InArgs, InStatement, ResultSet, Row, Transaction, TransactionMode } from '@libsql/client';
 
 type Statement = ReturnType<Database.Database['prepare']>;
@@ -124,8 +125,27 @@ function toRow(values: unknown[], columns: string[]): Row {
   return row as Row;
 }
 
-export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number): SqliteConnection {
-  const db = new Database(sqlitePath(databaseUrl), { timeout: busyTimeoutMs });
+export interface SqliteConnectionOptions {
+  busyTimeoutMs: number;
+  /**
+   * Write statements after which checkpoints move to a background worker (sqlite-checkpointer.ts):
+   * a connection that writes little (a CLI command, most tests) never starts one. Default 1,000.
+   */
+  backgroundCheckpointAfter?: number;
+  onCheckpoint?: (result: CheckpointResult) => void;
+}
+
+export function openSqliteConnection(databaseUrl: string, options: SqliteConnectionOptions): SqliteConnection {
+  const path = sqlitePath(databaseUrl);
+  const db = new Database(path, { timeout: options.busyTimeoutMs });
+  let writes = 0;
+  let checkpointer: Checkpointer | undefined;
+  const countWrite = () => {
+    writes += 1;
+    if (checkpointer || writes < (options.backgroundCheckpointAfter ?? 1000)) return;
+    checkpointer = startCheckpointer(path, { onCheckpoint: options.onCheckpoint });
+    db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  };
   const statements = new Map<string, Prepared>();
   let closed = false;
   const queue: Queued[] = [];
@@ -169,7 +189,8 @@ export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number)
     const rawArgs = (typeof stmt === 'string' ? extraArgs : stmt.args) ?? [];
     if (!Array.isArray(rawArgs)) throw new TypeError('named SQL parameters are not used here');
     const args = rawArgs.map(toSqlParam);
-    const { statement, reader, columns, columnTypes } = prepared(sql);
+    const { statement, reader, readOnly, columns, columnTypes } = prepared(sql);
+    if (!readOnly && !checkpointer) countWrite();
     if (reader) {
       const rows = (statement.all(args) as unknown[][]).map((values) => toRow(values, columns));
       return resultSet(columns, columnTypes, rows, 0, undefined);
@@ -322,6 +343,7 @@ export function openSqliteConnection(databaseUrl: string, busyTimeoutMs: number)
       if (closed) return;
       flush();
       closed = true;
+      void checkpointer?.stop();
       for (const item of queue.splice(0)) item.settle({ error: new Error('the SQLite connection closed before this statement ran') });
       statements.clear();
       db.close();

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
-import { openSqliteConnection } from '../../src/store/sqlite-connection.ts';
+import { openSqliteConnection, type SqliteConnectionOptions } from '../../src/store/sqlite-connection.ts';
+import type { CheckpointResult } from '../../src/store/sqlite-checkpointer.ts';
 
-function connection(t: { teardown(fn: () => void): void }) {
+function connection(t: { teardown(fn: () => void): void }, options: Partial<SqliteConnectionOptions> = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-sqlite-'));
-  const client = openSqliteConnection(pathToFileURL(path.join(dir, 'test.db')).href, 1000);
+  const client = openSqliteConnection(pathToFileURL(path.join(dir, 'test.db')).href, { busyTimeoutMs: 1000, ...options });
   t.teardown(() => {
     client.close();
     rmSync(dir, { recursive: true, force: true });
@@ -108,4 +109,25 @@ test('Prisma\'s path sees every write acknowledged before it, and closing settle
   const last = db.statement('INSERT INTO t (id) VALUES (?)', [8]);
   db.close();
   await t.notThrowsAsync(last);
+});
+
+test('a connection that keeps writing hands its checkpoints to a background worker', async (t) => {
+  const results: CheckpointResult[] = [];
+  let done: () => void = () => undefined;
+  const checkpointed = new Promise<void>((resolve) => (done = resolve));
+  const db = connection(t, {
+    backgroundCheckpointAfter: 5,
+    onCheckpoint: (result) => {
+      results.push(result);
+      if (result.walFrames > 0 && result.checkpointed === result.walFrames) done();
+    },
+  });
+  await db.execute('PRAGMA journal_mode = WAL');
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+  for (let i = 0; i < 20; i += 1) await db.statement('INSERT INTO t (id, v) VALUES (?, ?)', [i, 'x'.repeat(500)]);
+  // The commit-time checkpoint now waits for a much larger WAL; the worker copied this one already.
+  t.is((await db.execute('PRAGMA wal_autocheckpoint')).rows[0]?.[0], 10_000);
+  await checkpointed;
+  t.true(results.some((r) => r.walFrames > 0 && r.checkpointed === r.walFrames));
+  t.is((await db.statement('SELECT COUNT(*) AS c FROM t', [])).rows[0]?.c, 20);
 });
