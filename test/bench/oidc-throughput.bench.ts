@@ -152,7 +152,13 @@ async function argon2Ceiling(): Promise<number> {
   return n / ((Date.now() - started) / 1000);
 }
 
-async function main(): Promise<void> {
+interface Pass {
+  results: Record<string, Rates>;
+  argon2PerSecond: number;
+}
+
+/** One pass over every selected server and scenario. */
+async function measureAll(): Promise<Pass> {
   const results: Record<string, Rates> = {};
   if (selected('bare', process.env.BENCH_STORES)) {
     const bare = await startPinned('test/bench/servers/bare.ts', { PORT: '3190' });
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
       });
       console.log(`warden on ${kind}, risk ${riskMode}`);
       if (riskMode === 'enforce') {
-        results[kind] = await measure(server, true);
+        results[kind] = { ...results[kind], ...(await measure(server, true)) };
       } else {
         const f = server.fixture;
         const rates = (results[kind] ??= {});
@@ -187,31 +193,66 @@ async function main(): Promise<void> {
       await database.dispose();
     }
   }
+  return { results, argon2PerSecond: await argon2Ceiling() };
+}
 
-  const argonPerSecond = await argon2Ceiling();
-  const rows: string[] = [];
-  const scenarios: Array<Scenario | RiskOffScenario> = ['cc_opaque', 'cc_jwt', 'refresh', 'refresh_risk_off', 'introspection', 'password_login', 'password_login_risk_off'];
-  rows.push(['scenario', 'bare/s', 'sqlite/s', 'ratio', 'postgresql/s', 'ratio'].join('\t'));
-  for (const s of scenarios) {
+const SCENARIOS: Array<Scenario | RiskOffScenario> = ['cc_opaque', 'cc_jwt', 'refresh', 'refresh_risk_off', 'introspection', 'password_login', 'password_login_risk_off'];
+
+function table({ results, argon2PerSecond }: Pass): string {
+  const rows = [['scenario', 'bare/s', 'sqlite/s', 'ratio', 'postgresql/s', 'ratio'].join('\t')];
+  for (const s of SCENARIOS) {
     // A risk-off row compares with the same bare scenario.
     const b = results.bare?.[s.replace('_risk_off', '') as Scenario];
     const isLogin = s.startsWith('password_login');
-    const cells = [s, b === undefined ? (isLogin ? `argon2 ${formatRate(argonPerSecond)}` : '-') : formatRate(b)];
+    const cells = [s, b === undefined ? (isLogin ? `argon2 ${formatRate(argon2PerSecond)}` : '-') : formatRate(b)];
     for (const kind of ['sqlite', 'postgresql']) {
       const v = results[kind]?.[s];
       cells.push(v === undefined ? '-' : formatRate(v));
-      const ceiling = isLogin ? argonPerSecond : b;
+      const ceiling = isLogin ? argon2PerSecond : b;
       cells.push(v !== undefined && ceiling ? `${(v / ceiling).toFixed(2)}x` : '-');
     }
     rows.push(cells.join('\t'));
   }
-  console.log(rows.join('\n'));
+  return rows.join('\n');
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+/** Per server and scenario, the median over the passes (this shared machine moves by 20 % run to run). */
+function medianPass(passes: Pass[]): Pass {
+  const results: Record<string, Rates> = {};
+  for (const server of new Set(passes.flatMap((p) => Object.keys(p.results)))) {
+    const rates: Rates = {};
+    for (const s of SCENARIOS) {
+      const values = passes.flatMap((p) => (p.results[server]?.[s] === undefined ? [] : [p.results[server]![s]!]));
+      if (values.length) rates[s] = median(values);
+    }
+    results[server] = rates;
+  }
+  return { results, argon2PerSecond: median(passes.map((p) => p.argon2PerSecond)) };
+}
+
+async function main(): Promise<void> {
+  // BENCH_RUNS=3 repeats the whole pass and reports medians.
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+  const passes: Pass[] = [];
+  for (let run = 1; run <= runs; run += 1) {
+    if (runs > 1) console.log(`\n-- pass ${run} of ${runs}`);
+    passes.push(await measureAll());
+    console.log(table(passes[passes.length - 1]!));
+  }
+  const result = medianPass(passes);
+  if (runs > 1) console.log(`\nmedian of ${runs} passes\n${table(result)}`);
   if (process.env.BENCH_SCENARIOS || process.env.BENCH_STORES) return; // a partial run keeps the full results
   const outDir = path.join(root, 'test/bench/results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, 'oidc-throughput.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, argon2PerSecond: argonPerSecond, results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, median: result, passes }, null, 2)}\n`,
   );
 }
 
