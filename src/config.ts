@@ -6,6 +6,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { Durability } from './store/db.ts';
 
 export type StoreKind = 'sqlite' | 'postgresql';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -29,6 +30,8 @@ export interface Config {
   selfRegistration: boolean;
   /** Dynamic client registration: open to anyone, or gated by initial access tokens. */
   registration: 'open' | 'initial_access_token';
+  /** What a crash of the machine or database server may cost (README, "Durability"). */
+  durability: Durability;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +71,7 @@ const envSchema = z.object({
   WARDEN_REGISTRATION: z
     .enum(['open', 'initial_access_token'], { error: 'must be one of open, initial_access_token' })
     .default('initial_access_token'),
+  WARDEN_DURABILITY: z.enum(['fast', 'full'], { error: 'must be one of fast, full' }).default('fast'),
 });
 
 type Env = Record<string, string | undefined>;
@@ -103,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: vars.WARDEN_TRUST_PROXY,
     selfRegistration: vars.WARDEN_SELF_REGISTRATION,
     registration: vars.WARDEN_REGISTRATION,
+    durability: vars.WARDEN_DURABILITY,
   };
 }
 

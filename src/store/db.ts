@@ -15,6 +15,14 @@ export type * from './generated/sqlite/models.ts';
 export type Db = SqliteClient;
 export type StoreKind = 'sqlite' | 'postgresql';
 
+/**
+ * fast (default): SQLite commits with synchronous = NORMAL (a power cut may lose the last commits);
+ * PostgreSQL commits newly issued tokens, codes, sessions and grants without waiting for the WAL
+ * flush (a server crash may lose the last moment of them). full: every commit waits until it is on
+ * disk (SQLite synchronous = FULL; PostgreSQL synchronous commits throughout).
+ */
+export type Durability = 'fast' | 'full';
+
 /** How long an SQLite statement waits for another connection's write lock before failing. */
 export const sqliteBusyTimeoutMs = 15_000;
 
@@ -84,7 +92,7 @@ export function sqlRunnerFor(db: Db): SqlRunner {
   return runner;
 }
 
-export function createDb(databaseUrl: string): Db {
+export function createDb(databaseUrl: string, durability: Durability = 'fast'): Db {
   const kind = storeKindOf(databaseUrl);
   let db: Db | undefined;
   if (kind === 'sqlite') {
@@ -102,13 +110,15 @@ export function createDb(databaseUrl: string): Db {
   const pool = createNamedStatementPool(databaseUrl);
   const factory = new PrismaPg(pool, { disposeExternalPool: true });
   // Writes that may be lost in a server crash (WriteOptions.durable false) get sessions of their own.
-  const lossyPool = createNamedStatementPool(databaseUrl, { synchronousCommit: false });
-  const { wrapper, connected } = sharingAdapter(factory, () => db!, () => lossyPool.end());
+  const lossyPool = durability === 'fast' ? createNamedStatementPool(databaseUrl, { synchronousCommit: false }) : undefined;
+  const { wrapper, connected } = sharingAdapter(factory, () => db!, async () => {
+    await lossyPool?.end();
+  });
   // Same models and methods; the types differ only where PostgreSQL offers more (isolation levels,
   // case-insensitive filters), so viewing it through the SQLite type only hides options.
   db = new PostgresqlClient({ adapter: wrapper }) as unknown as Db;
   const durable = pooledStatement(pool);
-  const lossy = pooledStatement(lossyPool);
+  const lossy = lossyPool ? pooledStatement(lossyPool) : durable;
   sqlRunners.set(
     db,
     createSqlRunner(kind, connected, {

@@ -2,10 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, storeKindOf, type Db, type StoreKind } from './db.ts';
+import { createDb, storeKindOf, type Db, type Durability, type StoreKind } from './db.ts';
 import { migrate } from './migrate.ts';
 
-export { Prisma, sqlRunnerFor, storeKindOf, type Db, type StoreKind } from './db.ts';
+export { Prisma, sqlRunnerFor, storeKindOf, type Db, type Durability, type StoreKind } from './db.ts';
 export type { SqlRunner, SqlStep, SqlSteps, SqlValue } from './sql.ts';
 export type * from './db.ts';
 export { migrate, type MigrateResult } from './migrate.ts';
@@ -19,6 +19,8 @@ export interface Store {
 export interface StoreConfig {
   databaseUrl: string;
   dataDir: string;
+  /** Default fast. On SQLite the first store opened on a file in a process sets it. */
+  durability?: Durability;
 }
 
 export interface OpenStoreOptions {
@@ -44,7 +46,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   if (kind === 'postgresql') {
     if (options.migrate ?? true) await migrate(config);
-    const db = createDb(config.databaseUrl);
+    const db = createDb(config.databaseUrl, config.durability);
     await db.$connect();
     return { db, kind, close: () => db.$disconnect() };
   }
@@ -52,7 +54,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   const file = fileURLToPath(config.databaseUrl);
   let shared = openSqlite.get(file);
   if (!shared) {
-    shared = { db: connectSqlite(config.databaseUrl, options.migrate ?? true), users: 0 };
+    shared = { db: connectSqlite(config.databaseUrl, options.migrate ?? true, config.durability ?? 'fast'), users: 0 };
     openSqlite.set(file, shared);
     shared.db.catch(() => openSqlite.delete(file));
   }
@@ -75,13 +77,13 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   };
 }
 
-async function connectSqlite(databaseUrl: string, runMigrations: boolean): Promise<Db> {
+async function connectSqlite(databaseUrl: string, runMigrations: boolean, durability: Durability): Promise<Db> {
   mkdirSync(path.dirname(fileURLToPath(databaseUrl)), { recursive: true });
   if (runMigrations) await migrate({ databaseUrl });
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, durability);
   await db.$connect();
   // In WAL mode NORMAL skips the fsync at each commit (it happens at checkpoints): a crash of the
-  // process loses nothing, a power cut may lose the last commits. FULL would cost one fsync per token.
-  await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  // process loses nothing, a power cut may lose the last commits. FULL costs one fsync per group commit.
+  await db.$executeRawUnsafe(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   return db;
 }

@@ -24,6 +24,7 @@ test('defaults are the embedded mode of the contract', (t) => {
     trustProxy: false,
     selfRegistration: false,
     registration: 'initial_access_token',
+    durability: 'fast',
   });
   t.is(config.secretKey.length, 32);
 });
@@ -53,6 +54,7 @@ test('every variable is read', (t) => {
     WARDEN_TRUST_PROXY: 'true',
     WARDEN_SELF_REGISTRATION: '1',
     WARDEN_REGISTRATION: 'open',
+    WARDEN_DURABILITY: 'full',
   });
   t.like(config, {
     port: 4000,
@@ -67,6 +69,7 @@ test('every variable is read', (t) => {
     trustProxy: true,
     selfRegistration: true,
     registration: 'open',
+    durability: 'full',
   });
   t.deepEqual(config.secretKey, Buffer.from(hexKey, 'hex'));
 });
@@ -141,6 +144,7 @@ test('bad values give one error naming each variable and the value', (t) => {
         WARDEN_TRUST_PROXY: 'maybe',
         WARDEN_SELF_REGISTRATION: 'sometimes',
         WARDEN_REGISTRATION: 'closed',
+        WARDEN_DURABILITY: 'paranoid',
       }),
     { instanceOf: ConfigError },
   );
@@ -154,6 +158,7 @@ test('bad values give one error naming each variable and the value', (t) => {
     'WARDEN_TRUST_PROXY: must be true or false (got "maybe")',
     'WARDEN_SELF_REGISTRATION: must be true or false (got "sometimes")',
     'WARDEN_REGISTRATION: must be one of open, initial_access_token (got "closed")',
+    'WARDEN_DURABILITY: must be one of fast, full (got "paranoid")',
   ]) {
     t.true(error.message.includes(line), line);
   }

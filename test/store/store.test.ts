@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, sqlRunnerFor } from '../../src/store/index.ts';
 import { openTestStore, storeKinds } from '../helpers/store.ts';
 
 test('an SQLite store creates its folders and runs in WAL mode with a busy timeout', async (t) => {
@@ -75,4 +75,31 @@ for (const kind of storeKinds) {
     t.is(await s.db.signingKey.count({ where: { activateAfter: { lte: new Date('2026-01-02T03:04:05.678Z') } } }), 1);
     t.is(await s.db.signingKey.count({ where: { activateAfter: { lt: at } } }), 0);
   });
+}
+
+for (const kind of storeKinds) {
+  for (const durability of ['fast', 'full'] as const) {
+    test(`WARDEN_DURABILITY=${durability}: what a crash may cost is what the store was told [${kind}]`, async (t) => {
+      const s = await openTestStore(kind, { WARDEN_DURABILITY: durability });
+      t.teardown(() => s.dispose());
+      const sql = sqlRunnerFor(s.db);
+      if (kind === 'sqlite') {
+        const [row] = await sql.query('PRAGMA synchronous', []);
+        // 1 = NORMAL, 2 = FULL
+        t.is(Number(row?.synchronous), durability === 'full' ? 2 : 1);
+        return;
+      }
+      // A write that may be lost records the session setting it was committed under.
+      const record = (id: string, durable: boolean) =>
+        sql.execute(
+          `INSERT INTO "CookieKey" ("id", "secret", "createdAt") VALUES (?, current_setting('synchronous_commit'), ?)`,
+          [id, sql.dateParam(new Date())],
+          { durable },
+        );
+      await record('lossy', false);
+      await record('durable', true);
+      const rows = await s.db.cookieKey.findMany({ where: { id: { in: ['lossy', 'durable'] } }, orderBy: { id: 'asc' } });
+      t.deepEqual(rows.map((r) => [r.id, r.secret]), [['durable', 'on'], ['lossy', durability === 'full' ? 'on' : 'off']]);
+    });
+  }
 }
