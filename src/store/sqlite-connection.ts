@@ -5,9 +5,9 @@
 //  - the plain-SQL runner's writes are committed in groups: the writes queued while the event loop
 //    was busy run in one transaction at the next turn (setImmediate), so a burst of token requests
 //    writes each touched page to the WAL once instead of once per token. A caller's promise settles
-//    only after the commit, so nothing is acknowledged that a crash could still undo more than
-//    synchronous=NORMAL allows anyway. Reads run at once: they cannot depend on a write whose
-//    promise has not settled.
+//    only after the commit, so a crash undoes no more than the store's synchronous setting allows
+//    (WARDEN_DURABILITY). Reads run at once: they cannot depend on a write whose promise has not
+//    settled.
 // libsql calls are synchronous, so a statement is never used by two callers at once, and a group is
 // never interleaved with anything. While Prisma (or the runner's transaction()) holds a transaction
 // open on this connection, queued statements wait for it to end instead of joining it.
