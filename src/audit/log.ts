@@ -48,21 +48,28 @@ export function entryHash(
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-/**
- * Appends one entry. `data` must never hold secrets (passwords, client secrets, tokens, keys, TOTP seeds,
- * codes): the log is permanent and readable by operators. Obvious secret field names are refused.
- * Appends from any number of processes are serialised, so the chain never forks: the first statement
- * writes the head row, which takes SQLite's write lock or PostgreSQL's row lock until commit.
- */
-export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
-  assertNoSecrets(entry.data, 'data');
-  const data = canonicalJson(entry.data);
-  const actor = entry.actor ?? null;
-  const subject = entry.subject ?? null;
+interface PendingEntry {
+  kind: string;
+  actor: string | null;
+  subject: string | null;
+  /** Canonical JSON text. */
+  data: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Entries appended in one transaction at most (one head lock, one commit). */
+const MAX_BATCH = 500;
+
+// Appends queued while a batch is being written wait for the next batch. Every append used to hold
+// the head row's lock until its own commit reached the disk, so on PostgreSQL the whole cluster
+// appended at most one entry per WAL flush (a refresh with risk scoring waited on that); a batch
+// pays one lock and one flush for everything queued behind it.
+const queues = new WeakMap<Db, { pending: PendingEntry[]; writing: boolean }>();
+
+function appendBatch(db: Db, batch: PendingEntry[]): Promise<void> {
   const sql = sqlRunnerFor(db);
-  // Plain statements in one atomic unit: this runs on every login, refresh and token exchange, and on
-  // SQLite the unit joins the group commit of the requests around it.
-  await sql.atomic(function* (): SqlSteps<void> {
+  return sql.atomic(function* (): SqlSteps<void> {
     if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
     // A no-op write that takes the lock and reads the head in one statement.
     const lockHead: SqlStep = { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"`, params: [] };
@@ -73,15 +80,61 @@ export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
       [head] = yield lockHead;
     }
     if (!head || typeof head.hash !== 'string') throw new Error('the audit head row is missing');
-    // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
-    const at = new Date();
-    const seq = Number(head.seq) + 1;
-    const hash = entryHash(head.hash, { seq, at, kind: entry.kind, actor, subject, data });
-    yield {
-      sql: `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      params: [seq, sql.dateParam(at), entry.kind, actor, subject, data, head.hash, hash],
-    };
-    yield { sql: `UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, params: [seq, hash] };
+    let prevHash = head.hash;
+    let seq = Number(head.seq);
+    for (const entry of batch) {
+      // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
+      const at = new Date();
+      seq += 1;
+      const hash = entryHash(prevHash, { seq, at, kind: entry.kind, actor: entry.actor, subject: entry.subject, data: entry.data });
+      yield {
+        sql: `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        params: [seq, sql.dateParam(at), entry.kind, entry.actor, entry.subject, entry.data, prevHash, hash],
+      };
+      prevHash = hash;
+    }
+    yield { sql: `UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, params: [seq, prevHash] };
+  });
+}
+
+async function writeQueued(db: Db, queue: { pending: PendingEntry[]; writing: boolean }): Promise<void> {
+  queue.writing = true;
+  while (queue.pending.length > 0) {
+    const batch = queue.pending.splice(0, MAX_BATCH);
+    try {
+      await appendBatch(db, batch);
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+  queue.writing = false;
+}
+
+/**
+ * Appends one entry; resolves once it is committed. `data` must never hold secrets (passwords, client
+ * secrets, tokens, keys, TOTP seeds, codes): the log is permanent and readable by operators. Obvious
+ * secret field names are refused. Appends from any number of processes are serialised, so the chain
+ * never forks: a batch's first statement writes the head row, which takes SQLite's write lock or
+ * PostgreSQL's row lock until commit.
+ */
+export function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  try {
+    assertNoSecrets(entry.data, 'data');
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  let queue = queues.get(db);
+  if (!queue) {
+    queue = { pending: [], writing: false };
+    queues.set(db, queue);
+  }
+  const target = queue;
+  return new Promise<void>((resolve, reject) => {
+    target.pending.push({
+      kind: entry.kind, actor: entry.actor ?? null, subject: entry.subject ?? null, data: canonicalJson(entry.data), resolve, reject,
+    });
+    if (!target.writing) void writeQueued(db, target);
   });
 }
 

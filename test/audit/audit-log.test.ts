@@ -103,6 +103,19 @@ for (const kind of storeKinds) {
     t.like(await verifyAudit(db), { ok: true, count: 40 });
   });
 
+  test(`appends queued behind a batch are written together, each once, a refused one alone failing [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    // More than one batch (500) in flight at once, with a refused entry among them.
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 600 }, (_, index) => appendAudit(db, { kind: 'burst', subject: `s${index}`, data: { index } })),
+      appendAudit(db, { kind: 'burst', data: { token: { refresh_token: 'x' } } }),
+    ]);
+    t.is(results.filter((r) => r.status === 'rejected').length, 1);
+    t.like(await verifyAudit(db), { ok: true, count: 600 });
+    const subjects = new Set((await db.auditEvent.findMany({ select: { subject: true } })).map((row) => row.subject));
+    t.is(subjects.size, 600);
+  });
+
   test(`parallel appends from several processes form one chain [${kind}]`, async (t) => {
     const { db, databaseUrl } = await setup(t, kind);
     const workers = ['w1', 'w2', 'w3'].map((actor) => runStoreWorker(['audit', databaseUrl, '20', actor]));
