@@ -61,10 +61,10 @@ interface PendingEntry {
 /** Entries appended in one transaction at most (one head lock, one commit). */
 const MAX_BATCH = 500;
 
-// Appends queued while a batch is being written wait for the next batch. Every append used to hold
-// the head row's lock until its own commit reached the disk, so on PostgreSQL the whole cluster
-// appended at most one entry per WAL flush (a refresh with risk scoring waited on that); a batch
-// pays one lock and one flush for everything queued behind it.
+// PostgreSQL: appends queued while a batch is being written wait for the next batch. Every append
+// used to hold the head row's lock until its own commit reached the disk, so the whole cluster
+// appended at most one entry per WAL flush (a refresh with risk scoring waited on that); a batch pays
+// one lock and one flush for everything queued behind it.
 const queues = new WeakMap<Db, { pending: PendingEntry[]; writing: boolean }>();
 
 function appendBatch(db: Db, batch: PendingEntry[]): Promise<void> {
@@ -123,6 +123,14 @@ export function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
     assertNoSecrets(entry.data, 'data');
   } catch (error) {
     return Promise.reject(error);
+  }
+  if (sqlRunnerFor(db).kind === 'sqlite') {
+    // SQLite's group commit batches the units of one event-loop turn already; a queue here would only
+    // make each entry wait for the previous group to commit.
+    return new Promise<void>((resolve, reject) => {
+      const pending = { kind: entry.kind, actor: entry.actor ?? null, subject: entry.subject ?? null, data: canonicalJson(entry.data), resolve, reject };
+      appendBatch(db, [pending]).then(resolve, reject);
+    });
   }
   let queue = queues.get(db);
   if (!queue) {
