@@ -4,7 +4,6 @@
 // assess() went from 1.6 to 9.6 ms). A worker thread with a connection of its own checkpoints in the
 // background instead (PASSIVE: never waits for, nor blocks, readers and writers); the commit-time
 // checkpoint stays as a backstop at a higher threshold, so the WAL stays bounded if the worker lags.
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -38,7 +37,11 @@ const timer = setInterval(() => {
 }, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
-  db.close();
+  try {
+    db.close();
+  } catch {
+    // The database may be gone already (its files deleted after the main connection closed).
+  }
   parentPort.close();
 });
 `;
@@ -60,8 +63,9 @@ export function startCheckpointer(path: string, options: { intervalMs?: number; 
   worker.on('error', () => undefined);
   return {
     async stop() {
-      // Let it close its connection and end by itself; terminate only one that does not.
-      const exited = once(worker, 'exit');
+      // Let it close its connection and end by itself; terminate only one that does not. (Not
+      // events.once: it would reject on the worker's 'error' event, and stopping never fails.)
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
       const timer = setTimeout(() => void worker.terminate(), 2000);
       timer.unref();

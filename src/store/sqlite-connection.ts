@@ -343,7 +343,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
       if (closed) return;
       flush();
       closed = true;
-      void checkpointer?.stop();
+      void checkpointer?.stop().catch(() => undefined);
       for (const item of queue.splice(0)) item.settle({ error: new Error('the SQLite connection closed before this statement ran') });
       statements.clear();
       db.close();
