@@ -48,12 +48,16 @@ export function entryHash(
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-interface PendingEntry {
+/** An entry as the chain stores it, `data` as canonical JSON text. */
+interface ChainEntry {
   kind: string;
   actor: string | null;
   subject: string | null;
-  /** Canonical JSON text. */
   data: string;
+}
+
+interface Pending {
+  entry: ChainEntry;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -64,10 +68,11 @@ const MAX_BATCH = 500;
 // PostgreSQL: appends queued while a batch is being written wait for the next batch. Every append
 // used to hold the head row's lock until its own commit reached the disk, so the whole cluster
 // appended at most one entry per WAL flush (a refresh with risk scoring waited on that); a batch pays
-// one lock and one flush for everything queued behind it.
-const queues = new WeakMap<Db, { pending: PendingEntry[]; writing: boolean }>();
+// one lock and one flush for everything queued behind it. SQLite's group commit batches the units of
+// one event-loop turn already; a queue there would only make each entry wait for the previous group.
+const queues = new WeakMap<Db, { pending: Pending[]; writing: boolean }>();
 
-function appendBatch(db: Db, batch: PendingEntry[]): Promise<void> {
+function appendBatch(db: Db, batch: ChainEntry[]): Promise<void> {
   const sql = sqlRunnerFor(db);
   return sql.atomic(function* (): SqlSteps<void> {
     if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
@@ -86,7 +91,7 @@ function appendBatch(db: Db, batch: PendingEntry[]): Promise<void> {
       // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
       const at = new Date();
       seq += 1;
-      const hash = entryHash(prevHash, { seq, at, kind: entry.kind, actor: entry.actor, subject: entry.subject, data: entry.data });
+      const hash = entryHash(prevHash, { seq, at, ...entry });
       yield {
         sql: `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         params: [seq, sql.dateParam(at), entry.kind, entry.actor, entry.subject, entry.data, prevHash, hash],
@@ -97,15 +102,15 @@ function appendBatch(db: Db, batch: PendingEntry[]): Promise<void> {
   });
 }
 
-async function writeQueued(db: Db, queue: { pending: PendingEntry[]; writing: boolean }): Promise<void> {
+async function writeQueued(db: Db, queue: { pending: Pending[]; writing: boolean }): Promise<void> {
   queue.writing = true;
   while (queue.pending.length > 0) {
     const batch = queue.pending.splice(0, MAX_BATCH);
     try {
-      await appendBatch(db, batch);
-      for (const entry of batch) entry.resolve();
+      await appendBatch(db, batch.map((item) => item.entry));
+      for (const item of batch) item.resolve();
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      for (const item of batch) item.reject(error);
     }
   }
   queue.writing = false;
@@ -118,20 +123,10 @@ async function writeQueued(db: Db, queue: { pending: PendingEntry[]; writing: bo
  * never forks: a batch's first statement writes the head row, which takes SQLite's write lock or
  * PostgreSQL's row lock until commit.
  */
-export function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
-  try {
-    assertNoSecrets(entry.data, 'data');
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (sqlRunnerFor(db).kind === 'sqlite') {
-    // SQLite's group commit batches the units of one event-loop turn already; a queue here would only
-    // make each entry wait for the previous group to commit.
-    return new Promise<void>((resolve, reject) => {
-      const pending = { kind: entry.kind, actor: entry.actor ?? null, subject: entry.subject ?? null, data: canonicalJson(entry.data), resolve, reject };
-      appendBatch(db, [pending]).then(resolve, reject);
-    });
-  }
+export async function appendAudit(db: Db, input: AuditEntry): Promise<void> {
+  assertNoSecrets(input.data, 'data');
+  const entry: ChainEntry = { kind: input.kind, actor: input.actor ?? null, subject: input.subject ?? null, data: canonicalJson(input.data) };
+  if (sqlRunnerFor(db).kind === 'sqlite') return appendBatch(db, [entry]);
   let queue = queues.get(db);
   if (!queue) {
     queue = { pending: [], writing: false };
@@ -139,9 +134,7 @@ export function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
   }
   const target = queue;
   return new Promise<void>((resolve, reject) => {
-    target.pending.push({
-      kind: entry.kind, actor: entry.actor ?? null, subject: entry.subject ?? null, data: canonicalJson(entry.data), resolve, reject,
-    });
+    target.pending.push({ entry, resolve, reject });
     if (!target.writing) void writeQueued(db, target);
   });
 }

@@ -1,7 +1,8 @@
-// Plain SQL on the store's own driver connection, for the few hot paths (oidc-provider's adapter) where
-// a Prisma query costs several times the statement itself. Statements go through the same driver
-// adapter as Prisma's, so they queue behind an open Prisma transaction instead of opening a second
-// connection (which, on SQLite, would stall this process's event loop on the lock).
+// Plain SQL on the store's own connections, for the hot paths (oidc-provider's adapter, login
+// throttling, risk events, the audit log) where a Prisma query costs several times the statement
+// itself. Statements outside transaction() take the store's direct path (DirectPath: SQLite's one
+// connection with its group commits, or PostgreSQL's pool); transaction() goes through Prisma's driver
+// adapter, so it queues with Prisma's own work instead of opening a second connection.
 import type { PrismaLibSQL } from '@prisma/adapter-libsql';
 import type { StoreKind } from './db.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
@@ -15,9 +16,9 @@ export type SqlValue = string | number | null;
 export interface WriteOptions {
   /**
    * false: a write that may be lost if the database server crashes within a moment of it (never
-   * half-applied or corrupted), for state that is cheap to lose, such as issued tokens. PostgreSQL
-   * then commits it without waiting for its WAL flush; SQLite commits every write that way already
-   * (synchronous = NORMAL). Default true.
+   * half-applied or corrupted), for state that is cheap to lose, such as issued tokens. With
+   * WARDEN_DURABILITY=fast, PostgreSQL then commits it without waiting for its WAL flush; SQLite's
+   * synchronous setting applies to every write alike. Default true.
    */
   durable?: boolean;
 }
@@ -90,7 +91,7 @@ export type DirectPath =
   | { kind: 'sqlite'; connection: () => Promise<SqliteConnection> }
   | { kind: 'postgresql'; statement: (sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult> };
 
-export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct?: DirectPath): SqlRunner {
+export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct: DirectPath): SqlRunner {
   const toQuery = (sql: string, params: SqlValue[]) => ({
     sql: kind === 'postgresql' ? numberedPlaceholders(sql) : sql,
     args: params,
@@ -103,25 +104,17 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     },
     execute: (sql, params) => queryable.executeRaw(toQuery(sql, params)),
   });
-  const lazy: Queryable = {
-    queryRaw: async (query) => (await adapter()).queryRaw(query),
-    executeRaw: async (query) => (await adapter()).executeRaw(query),
-  };
   const toObjects = (result: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
     result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i]])));
-  const sqlite = direct?.kind === 'sqlite' ? direct.connection : undefined;
-  const run: ((sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult>) | undefined =
-    direct?.kind === 'sqlite'
-      ? async (sql, params) => (await direct.connection()).statement(sql, params)
-      : direct?.kind === 'postgresql'
-        ? (sql, params, durable) => direct.statement(numberedPlaceholders(sql), params, durable)
-        : undefined;
-  const outside: SqlStatements = run
-    ? {
-        query: async (sql, params) => toObjects(await run(sql, params, true)),
-        execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
-      }
-    : statementsOn(lazy);
+  const sqlite = direct.kind === 'sqlite' ? direct.connection : undefined;
+  const run = (sql: string, params: SqlValue[], durable: boolean): Promise<DirectResult> =>
+    direct.kind === 'sqlite'
+      ? direct.connection().then((connection) => connection.statement(sql, params))
+      : direct.statement(numberedPlaceholders(sql), params, durable);
+  const outside: SqlStatements = {
+    query: async (sql, params) => toObjects(await run(sql, params, true)),
+    execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
+  };
   async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     const tx = await (await adapter()).startTransaction();
     // Some adapters (pg) leave COMMIT and ROLLBACK to their caller; others (libsql) issue them.

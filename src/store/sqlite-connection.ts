@@ -14,10 +14,10 @@
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer, type CheckpointResult } from './sqlite-checkpointer.ts';
-import type { Client, InArgs, InStatement, ResultSet, Row, Transaction, TransactionMode } from '@libsql/client';
+import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMode } from '@libsql/client';
+import { asError, resultSet, toRow, toSqlParam, type SqlParam } from './sqlite-values.ts';
 
 type Statement = ReturnType<Database.Database['prepare']>;
-export type SqlParam = string | number | bigint | Buffer | null;
 
 interface Prepared {
   statement: Statement;
@@ -63,66 +63,6 @@ function sqlitePath(databaseUrl: string): string {
   if (databaseUrl.startsWith('file://')) return fileURLToPath(databaseUrl);
   if (databaseUrl.startsWith('file:')) return databaseUrl.slice('file:'.length);
   throw new Error('an SQLite DATABASE_URL starts with file:');
-}
-
-function toSqlParam(value: unknown): SqlParam {
-  if (value === null || typeof value === 'string' || typeof value === 'bigint') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError('only finite numbers can be stored');
-    return value;
-  }
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return value.valueOf();
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new TypeError(`cannot bind a ${typeof value} to an SQLite statement`);
-}
-
-// Integers come back as bigint (so none is silently rounded) and leave as numbers, as @libsql/client's
-// default "number" mode does.
-function fromSqlValue(value: unknown): unknown {
-  if (typeof value === 'bigint') {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-      throw new RangeError('an integer column holds a value beyond JavaScript numbers');
-    }
-    return Number(value);
-  }
-  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
-  return value;
-}
-
-/** An SQLite failure as a real Error, with the fields Prisma's adapter maps (unique violation, busy, ...). */
-export class SqliteStatementError extends Error {
-  constructor(message: string, readonly code: string, readonly rawCode: number | undefined) {
-    super(message);
-    this.name = 'SqliteStatementError';
-  }
-}
-
-// libsql's SqliteError is built without Error's constructor, so tools that check for a real Error
-// (util.types.isNativeError) refuse it.
-function asError(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null || error instanceof SqliteStatementError) return error;
-  const { message, code, rawCode } = error as { message?: unknown; code?: unknown; rawCode?: unknown };
-  if (typeof message !== 'string' || typeof code !== 'string') return error;
-  return new SqliteStatementError(message, code, typeof rawCode === 'number' ? rawCode : undefined);
-}
-
-function resultSet(columns: string[], columnTypes: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
-  return { columns, columnTypes, rows, rowsAffected, lastInsertRowid, toJSON: () => ({ columns, columnTypes, rows, rowsAffected }) };
-}
-
-// A row as @libsql/client gives it: values by index (what Prisma reads) and by column name.
-function toRow(values: unknown[], columns: string[]): Row {
-  const row: Record<string | number, unknown> = {};
-  Object.defineProperty(row, 'length', { value: values.length, enumerable: false });
-  for (let i = 0; i < values.length; i += 1) {
-    const value = fromSqlValue(values[i]);
-    Object.defineProperty(row, i, { value, enumerable: false });
-    const name = columns[i];
-    if (name !== undefined && !(name in row)) row[name] = value;
-  }
-  return row as Row;
 }
 
 export interface SqliteConnectionOptions {

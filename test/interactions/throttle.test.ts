@@ -115,6 +115,17 @@ for (const kind of storeKinds) {
     t.is(row?.failures, DEFAULT_THROTTLE_RULES.pair.freeAttempts);
   });
 
+  test(`a rule without delays counts but never refuses [${kind}]`, async (t) => {
+    const store = await openTestStore(kind);
+    t.teardown(() => store.dispose());
+    const noDelay = { freeAttempts: 0, baseDelayMs: 0, maxDelayMs: 0, windowMs: 60_000 };
+    const throttle = createLoginThrottle(store.db, { now: manualClock().now, random: () => 0.5, rules: { pair: noDelay, account: noDelay, address: noDelay } });
+    const attempt = { login: 'relaxed@example.org', address: '198.51.100.50' };
+    for (let i = 0; i < 12; i += 1) t.true((await throttle.reserve(attempt)).allowed);
+    const row = await store.db.throttleCounter.findUnique({ where: { key: throttleKeys(attempt).pair } });
+    t.like(row, { failures: 12, blockedUntil: null });
+  });
+
   test(`stale counters are purged, live ones kept [${kind}]`, async (t) => {
     const store = await openTestStore(kind);
     t.teardown(() => store.dispose());
