@@ -2,6 +2,7 @@ import Koa, { type Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './store/index.ts';
 import type { Logger } from './ops/logger.ts';
+import { withReadAhead } from './store/read-ahead.ts';
 
 /** Applied to every response; pages may tighten (never loosen) them for themselves. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -117,6 +118,8 @@ export function createApp(deps: AppDeps): Koa {
   // Koa's own error logging would print stacks to stderr; requestContext logs them as JSON instead.
   app.silent = true;
   app.use(requestContext(deps.logger));
+  // Rows a token lookup reads ahead for the grant and account lookups after it (store/read-ahead.ts).
+  app.use((_ctx, next) => withReadAhead(next));
   if (deps.metrics) app.use(deps.metrics.observe);
   app.use(securityHeaders);
   app.use(bodyLimit);

@@ -2,7 +2,9 @@
 // JSON, and the columns it is looked up by (grantId, uid, userCode) plus its expiry and consumption.
 // Expired rows count as absent on every read; startPurge() deletes them in the background.
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
-import { sqlRunnerFor, type Prisma, type Db } from '../store/index.ts';
+import { accountColumns } from '../accounts/account-rows.ts';
+import { sqlRunnerFor, type Prisma, type Db, type SqlRunner } from '../store/index.ts';
+import { dropAhead, keepAhead, readingAhead, takeAhead } from '../store/read-ahead.ts';
 
 /** Every model oidc-provider 9 persists through its adapter. */
 export const oidcModels = [
@@ -33,6 +35,25 @@ function isJsonObject(value: unknown): value is Prisma.JsonObject {
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 const selectLive = `SELECT "payload", "consumedAt" FROM "OidcPayload" WHERE "model" = ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`;
+
+/**
+ * The token-endpoint lookups that are followed, in the same request, by their grant's and their
+ * account's: a refresh and a code redemption. Within a request (store/read-ahead.ts) one statement
+ * reads all three, and the two later lookups take their rows instead of querying.
+ */
+const readsAheadFor = new Set<string>(['RefreshToken', 'AuthorizationCode']);
+const ACCOUNT_PREFIX = 'account_';
+
+function selectWithGrantAndAccount(kind: SqlRunner['kind']): string {
+  const accountId = kind === 'sqlite' ? `json_extract(t."payload", '$.accountId')` : `(t."payload"->>'accountId')`;
+  return `SELECT t."payload", t."consumedAt", t."grantId",
+      g."id" AS "grantRowId", g."payload" AS "grantPayload", g."consumedAt" AS "grantConsumedAt",
+      ${accountColumns.map((c) => `a."${c}" AS "${ACCOUNT_PREFIX}${c}"`).join(', ')}, ${accountId} AS "accountId"
+    FROM "OidcPayload" t
+    LEFT JOIN "OidcPayload" g ON g."model" = 'Grant' AND g."id" = t."grantId" AND (g."expiresAt" IS NULL OR g."expiresAt" > ?)
+    LEFT JOIN "Account" a ON a."id" = ${accountId}
+    WHERE t."model" = ? AND (t."expiresAt" IS NULL OR t."expiresAt" > ?) AND t."id" = ?`;
+}
 
 /**
  * A class oidc-provider instantiates once per model name: `adapter: prismaAdapter(db)`, where `db` comes
@@ -72,6 +93,23 @@ export function prismaAdapter(db: Db): AdapterConstructor {
   }
 
   const now = () => sql.dateParam(new Date());
+  const selectAhead = selectWithGrantAndAccount(sql.kind);
+
+  /** A token row with its grant and account: the token's payload, the other two left for later. */
+  async function findReadingAhead(model: string, id: string): Promise<AdapterPayload | undefined> {
+    const at = now();
+    const [row] = await sql.query(selectAhead, [at, model, at, id]);
+    if (!row) return undefined;
+    if (typeof row.grantId === 'string') {
+      keepAhead('Grant', row.grantId, row.grantRowId === null ? null : { payload: row.grantPayload, consumedAt: row.grantConsumedAt });
+    }
+    if (typeof row.accountId === 'string') {
+      const account = row[`${ACCOUNT_PREFIX}id`] === null ? null
+        : Object.fromEntries(accountColumns.map((c) => [c, row[`${ACCOUNT_PREFIX}${c}`]]));
+      keepAhead('Account', row.accountId, account);
+    }
+    return toPayload([row]);
+  }
 
   // oidc-provider reads the client on every token, introspection and revocation request, and that read
   // was one of the two statements a client-credentials token costs. Client metadata changes rarely, so
@@ -90,6 +128,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
+      dropAhead(this.model, id);
       const { consumed, ...rest } = payload;
       const at = new Date();
       const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + expiresIn * 1000) : null;
@@ -121,6 +160,9 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (readsAheadFor.has(this.model) && readingAhead()) return findReadingAhead(this.model, id);
+      const ahead = takeAhead(this.model, id);
+      if (ahead !== undefined) return ahead ? toPayload([ahead]) : undefined;
       if (this.model !== 'Client') return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
       const cached = clientCache.get(id);
       if (cached && cached.until > Date.now()) return { ...cached.payload };
@@ -143,6 +185,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async consume(id: string): Promise<void> {
+      dropAhead(this.model, id);
       // Only the first consumption is recorded, so the time reported for a replay is the original one.
       await sql.execute(
         `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND "id" = ? AND "consumedAt" IS NULL`,
@@ -152,6 +195,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
 
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
+      dropAhead(this.model, id);
       await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND "id" = ?`, [this.model, id]);
     }
 

@@ -4,7 +4,6 @@
 // the RiskEvent INSERT, the trust-on-first-use lookup and the audit entry, which the full assess()
 // (measured separately, `assessMs`) adds.
 //   taskset -c 0 npx tsx test/bench/risk-scoring.bench.ts [sqlite|postgresql] [events]
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createRiskEngine, resolveEvent } from '../../src/risk/engine.ts';
@@ -15,43 +14,15 @@ import { occlusionRows } from '../../src/risk/explain.ts';
 import { loadRiskModel } from '../../src/risk/model.ts';
 import { riskContextSchema } from '../../src/risk/events.ts';
 import { toVector } from '../../src/risk/spec.ts';
-import { sqlRunnerFor, type Prisma } from '../../src/store/index.ts';
+import { sqlRunnerFor } from '../../src/store/index.ts';
 import { openTestStore, type StoreKind } from '../helpers/store.ts';
+import { historyAddress, historyUserAgents, seedRiskHistory } from './risk-history.ts';
 
 const DAY = 86_400_000;
 const ACCOUNTS = Number(process.env.RISK_BENCH_ACCOUNTS ?? 2000);
-const LOGINS_PER_ACCOUNT = 40;
-const REFRESH_PER_ACCOUNT = 30;
 const NOW = Date.UTC(2026, 10, 1, 12);
-const UAS = ['Mozilla/5.0 Chrome/122.0 Safari/537.36', 'Mozilla/5.0 (Windows NT 10.0; rv:121.0) Gecko/20100101 Firefox/121.0'];
-
-function ipOf(a: number, k: number): string {
-  return `${24 + (a % 100)}.${(a >> 3) & 255}.${k % 3}.${(a + k) % 250 + 1}`;
-}
-
-async function seed(db: Awaited<ReturnType<typeof openTestStore>>['db']): Promise<void> {
-  let batch: Prisma.RiskEventCreateManyInput[] = [];
-  const flush = async () => {
-    if (batch.length) await db.riskEvent.createMany({ data: batch });
-    batch = [];
-  };
-  for (let a = 0; a < ACCOUNTS; a++) {
-    const rows = LOGINS_PER_ACCOUNT + REFRESH_PER_ACCOUNT;
-    for (let k = 0; k < rows; k++) {
-      const refresh = k >= LOGINS_PER_ACCOUNT;
-      const ip = ipOf(a, k);
-      batch.push({
-        id: randomUUID(), at: new Date(NOW - ((k * 89) / rows) * DAY - a * 1000), kind: refresh ? 'refresh' : 'password_login',
-        accountId: `acct-${a}`, clientId: 'portal', ip, ipPrefix: ip.split('.').slice(0, 3).join('.') + '.0/24', country: 'US',
-        latitude: 37.7, longitude: -97.8, userAgent: UAS[a % 2] ?? null, browserFamily: a % 2 ? 'Firefox' : 'Chrome',
-        deviceId: refresh ? null : `dev-${a}`, success: k % 17 !== 5, tokenId: refresh ? `rt-${a}-${k}` : null,
-        grantId: `g-${a}-${k % 5}`, features: {}, score: 0.001, decision: 'allow', reasons: [], modelVersion: 'seed',
-      });
-      if (batch.length >= 2000) await flush();
-    }
-  }
-  await flush();
-}
+const UAS = historyUserAgents;
+const ipOf = historyAddress;
 
 function context(i: number): RiskContext {
   const a = (i * 7919) % ACCOUNTS;
@@ -70,7 +41,7 @@ export async function run(kind: StoreKind = 'sqlite', events = 2000) {
   const s = await openTestStore(kind);
   try {
     const t0 = performance.now();
-    await seed(s.db);
+    await seedRiskHistory(s.db, ACCOUNTS, NOW);
     const seedMs = performance.now() - t0;
     const model = await loadRiskModel();
     const engine = createRiskEngine({ db: s.db, mode: 'enforce', model });

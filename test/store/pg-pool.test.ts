@@ -36,7 +36,7 @@ test('named statements run again and again across connections and inside transac
   t.is((await s.db.auditHead.findUnique({ where: { id: 1 } }))?.seq, 10);
 });
 
-test('the pool for writes that may be lost commits without waiting for the WAL flush; the other waits [postgresql]', async (t) => {
+test('the pool for writes that may be lost commits without waiting for the WAL flush; the other waits; both plan generically without sequential scans [postgresql]', async (t) => {
   const database = await createTestDatabase('postgresql');
   const lossy = createNamedStatementPool(database.databaseUrl, { synchronousCommit: false });
   const durable = createNamedStatementPool(database.databaseUrl);
@@ -47,4 +47,8 @@ test('the pool for writes that may be lost commits without waiting for the WAL f
   });
   t.is((await lossy.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit, 'off');
   t.is((await durable.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit, 'on');
+  for (const pool of [lossy, durable]) {
+    t.is((await pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]?.plan_cache_mode, 'force_generic_plan');
+    t.is((await pool.query<{ enable_seqscan: string }>('SHOW enable_seqscan')).rows[0]?.enable_seqscan, 'off');
+  }
 });

@@ -1,10 +1,11 @@
 // Every read an event needs, in one round trip: account history and the address window (both
 // summarised by the database), network failures, client network, and for refreshes / exchanges their
-// token and grant lookups. A Prisma query costs about 0.5 ms here whatever it reads, so the statement
-// goes through the store's plain-SQL runner (sqlRunnerFor) on Prisma's own connection; and each value
-// that crosses the driver costs a few microseconds, so it returns a handful of rows, not the history. Portable SQL (SQLite and PostgreSQL):
-// quoted identifiers, `?` parameters, every branch an index range scan with the same caps as the
-// simulator; test/risk/parity.test.ts holds the results equal to models/risk/featurize.py on both stores.
+// token and grant lookups. It goes through the store's plain-SQL runner (a Prisma query costs several
+// times the statement), as one statement returning one row of about twenty values: each value that
+// crosses the driver costs microseconds, and so does each branch of a UNION. Portable SQL (SQLite and
+// PostgreSQL): quoted identifiers, `?` parameters, every lookup an index range scan with the same caps
+// as the simulator; test/risk/parity.test.ts holds the results equal to models/risk/featurize.py on
+// both stores.
 import type { SqlRunner, SqlValue } from '../../store/index.ts';
 import type { ResolvedEvent } from '../events.ts';
 import { spec } from '../spec.ts';
@@ -41,25 +42,9 @@ export interface CommonRows {
   jtiSeen: number;
 }
 
-// Parts of the UNION, told apart by the "part" column.
-const HISTORY = 1, ADDRESS = 2, CLIENT = 3, PREFIX = 4, TOKEN = 5, GRANT = 6, EXCHANGES = 7, JTI = 8, PLACE = 9;
-
-// One column list for every branch: a few event columns and counters n1..n9. PostgreSQL resolves
-// UNION types pairwise from the left and turns an untyped NULL inside a subquery into text, so every
-// NULL is typed; SQLite accepts the same casts (they only set an affinity).
-const COUNTERS = 9;
-const nulls: Record<string, string> = {
-  at: 'CAST(NULL AS TIMESTAMP)', ipPrefix: 'CAST(NULL AS TEXT)', country: 'CAST(NULL AS TEXT)', browserFamily: 'CAST(NULL AS TEXT)',
-  latitude: 'CAST(NULL AS DOUBLE PRECISION)', longitude: 'CAST(NULL AS DOUBLE PRECISION)',
-};
-/** The select list of a branch: the given expressions by column name, typed NULLs elsewhere. */
-function columns(part: number, given: Record<string, string>): string {
-  const named = Object.keys(nulls).map((c) => `${given[c] ?? nulls[c]} AS "${c}"`);
-  const counters = Array.from({ length: COUNTERS }, (_, i) => `CAST(${given[`n${i + 1}`] ?? 'NULL'} AS BIGINT) AS "n${i + 1}"`);
-  return [`${part} AS "part"`, ...named, ...counters].join(', ');
-}
 const sumIf = (cond: string) => `COALESCE(SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END), 0)`;
 const anyIf = (cond: string) => `COALESCE(MAX(CASE WHEN ${cond} THEN 1 ELSE 0 END), 0)`;
+const exists = (query: string) => `CASE WHEN EXISTS (${query}) THEN 1 ELSE 0 END`;
 const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
 const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 /** The UTC hour of "at": SQLite holds Prisma's ISO text ("2026-01-02T03:04:05.678+00:00"), PostgreSQL a zone-less UTC timestamp. */
@@ -68,6 +53,40 @@ const hourOf = (kind: SqlRunner['kind']) =>
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * The statement in three parts, each a list of pieces in text order: the WITH clause, the select
+ * list (scalar lookups) and the FROM clause (summaries of one row each). The text of a piece depends
+ * only on the event's shape, so it is built once per shape; each event only collects parameters.
+ */
+class Statement {
+  readonly ctes: Array<() => string> = [];
+  readonly values: Array<() => string> = [];
+  readonly sources: Array<() => string> = [];
+  private readonly withParams: SqlValue[] = [];
+  private readonly valueParams: SqlValue[] = [];
+  private readonly sourceParams: SqlValue[] = [];
+  cte(text: () => string, ...params: SqlValue[]): void {
+    this.ctes.push(text);
+    this.withParams.push(...params);
+  }
+  value(text: () => string, ...params: SqlValue[]): void {
+    this.values.push(text);
+    this.valueParams.push(...params);
+  }
+  source(text: () => string, ...params: SqlValue[]): void {
+    this.sources.push(text);
+    this.sourceParams.push(...params);
+  }
+  params(): SqlValue[] {
+    return [...this.withParams, ...this.valueParams, ...this.sourceParams];
+  }
+  text(): string {
+    return `WITH ${this.ctes.map((c) => c()).join(',\n')}
+SELECT ${['*', ...this.values.map((v) => v())].join(',\n  ')}
+FROM ${this.sources.map((s) => s()).join('\n')}`;
+  }
+}
 
 const statementByShape = new Map<string, string>();
 
@@ -80,102 +99,91 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   const clientId = ev.ctx.clientId ?? null;
   const ctx = ev.ctx;
   const kinds = spec.loginKinds;
-  // The statement's text depends only on the event's shape (which branches it has), so it is built
-  // once per shape; each event only collects its parameters.
-  const branches: Array<() => string> = [];
-  const params: SqlValue[] = [];
-  const add = (text: () => string, ...values: SqlValue[]) => {
-    branches.push(text);
-    params.push(...values);
-  };
+  const q = new Statement();
 
   // h: the account's newest historyTake login events in the window (the simulator's cap). Taken per
   // login kind on the (accountId, kind, at) index and merged, so the scan stops after historyTake
   // entries per kind instead of walking past every refresh of the account (an ordered (accountId, at)
-  // scan would). Without an account it is empty and the summary row reads as no history.
+  // scan would). Without an account it is empty and the summary reads as no history.
   const histCols = `"at", "success", "decision", "ipPrefix", "country", "latitude", "longitude", "browserFamily", "deviceId", "clientId"`;
-  const withHistory = () => {
-    const perKind = kinds.map((_, i) => `SELECT * FROM (SELECT ${histCols} FROM "RiskEvent"
-      WHERE "accountId" = ? AND "kind" = ? AND "at" >= ? AND "at" <= ? ORDER BY "at" DESC LIMIT ?) "k${i}"`);
-    return `WITH "h" AS (SELECT * FROM (${perKind.join(' UNION ALL ')}) "hk" ORDER BY "at" DESC LIMIT ?)`;
-  };
-  for (const k of kinds) params.push(ev.accountId, k, histSince, now, spec.windows.historyTake);
-  params.push(spec.windows.historyTake);
-  // Its summary (features/history.ts). A NULL parameter (no device, browser, country or client)
-  // matches nothing, and history.ts decides those cases without the flag.
-  add(
-    () => `SELECT ${columns(HISTORY, {
-      at: `MAX(CASE WHEN ${TRUSTED} THEN "at" END)`,
-      n1: sumIf(TRUSTED),
-      n2: anyIf(`${TRUSTED} AND "deviceId" = ?`),
-      n3: anyIf(`${TRUSTED} AND "browserFamily" = ?`),
-      n4: anyIf(`${TRUSTED} AND "ipPrefix" = ?`),
-      n5: anyIf(`${TRUSTED} AND "country" = ?`),
-      n6: anyIf(`${TRUSTED} AND "clientId" = ?`),
-      n7: sumIf(`${TRUSTED} AND ${hourOf(sql.kind)} IN (${inList(5)})`),
-      n8: sumIf(`"success" = FALSE AND "at" >= ?`),
-      n9: sumIf(`"success" = FALSE AND "at" >= ?`),
-    })} FROM "h"`,
+  q.cte(
+    () => `"h" AS (SELECT * FROM (${kinds.map((_, i) => `SELECT * FROM (SELECT ${histCols} FROM "RiskEvent"
+      WHERE "accountId" = ? AND "kind" = ? AND "at" >= ? AND "at" <= ? ORDER BY "at" DESC LIMIT ?) "k${i}"`).join(' UNION ALL ')}) "hk"
+      ORDER BY "at" DESC LIMIT ?)`,
+    ...kinds.flatMap((k) => [ev.accountId, k, histSince, now, spec.windows.historyTake]), spec.windows.historyTake,
+  );
+  // w: the address's window, its newest addressTake events of the last hour (features/velocity.ts).
+  // "lo" is the time of the addressTake-th newest, found by stepping over (ip, at, ...) index entries
+  // without reading them; the counts below then read only the failures and logins since lo. A busy
+  // address (a relying party's backend refreshing for all its users) costs a walk over addressTake
+  // small entries, not addressTake rows aggregated. Events sharing lo's exact millisecond all count,
+  // where LIMIT would have kept an arbitrary few of them.
+  q.cte(
+    () => `"w" AS (SELECT COALESCE((SELECT "at" FROM "RiskEvent" WHERE "ip" = ? AND "at" >= ? AND "at" <= ?
+      ORDER BY "at" DESC LIMIT 1 OFFSET ?), ?) AS "lo")`,
+    ev.ip, hourAgo, now, spec.windows.addressTake - 1, hourAgo,
+  );
+
+  // The history's summary (features/history.ts). A NULL parameter (no device, browser, country or
+  // client) matches nothing, and history.ts decides those cases without the flag.
+  q.source(
+    () => `(SELECT MAX(CASE WHEN ${TRUSTED} THEN "at" END) AS "lastTrustedAt", ${sumIf(TRUSTED)} AS "trusted",
+      ${anyIf(`${TRUSTED} AND "deviceId" = ?`)} AS "knownDevice", ${anyIf(`${TRUSTED} AND "browserFamily" = ?`)} AS "knownBrowser",
+      ${anyIf(`${TRUSTED} AND "ipPrefix" = ?`)} AS "knownPrefix", ${anyIf(`${TRUSTED} AND "country" = ?`)} AS "knownCountry",
+      ${anyIf(`${TRUSTED} AND "clientId" = ?`)} AS "knownClient",
+      ${sumIf(`${TRUSTED} AND ${hourOf(sql.kind)} IN (${inList(5)})`)} AS "nearHour",
+      ${sumIf(`"success" = FALSE AND "at" >= ?`)} AS "accountFail1h", ${sumIf(`"success" = FALSE AND "at" >= ?`)} AS "accountFail24h"
+      FROM "h") "hs"`,
     ev.deviceId, ev.browserFamily, ev.ipPrefix, ev.country, clientId, ...nearHours(ev.at.getUTCHours()), hourAgo,
     at(nowMs - 86_400_000),
   );
   // The newest trusted event with a location (impossible travel).
-  add(
-    () => `SELECT * FROM (SELECT ${columns(PLACE, { at: '"at"', latitude: '"latitude"', longitude: '"longitude"' })} FROM "h"
-      WHERE ${TRUSTED} AND "latitude" IS NOT NULL AND "longitude" IS NOT NULL ORDER BY "at" DESC LIMIT 1) p`,
+  q.source(
+    () => `LEFT JOIN (SELECT "at" AS "placeAt", "latitude" AS "placeLatitude", "longitude" AS "placeLongitude" FROM "h"
+      WHERE ${TRUSTED} AND "latitude" IS NOT NULL AND "longitude" IS NOT NULL ORDER BY "at" DESC LIMIT 1) "p" ON TRUE`,
   );
-  // The address's newest addressTake events of the last hour, counted over exactly those rows
-  // (features/velocity.ts). The distinct key is velocity's: the account, else "?" + the typed
-  // identifier ("?" a parameter, since the runner numbers every question mark of the text).
+  // Both counts are one range of the address index since lo, filtered within the index.
   const isLogin = `"kind" IN (${inList(kinds.length)})`;
-  add(
-    () => `SELECT ${columns(ADDRESS, {
-      n1: sumIf(`"success" = FALSE AND "at" >= ?`),
-      n2: sumIf(`"success" = FALSE`),
-      n3: sumIf(isLogin),
-      n4: `COUNT(DISTINCT CASE WHEN ${isLogin} THEN COALESCE("accountId", CAST(? AS TEXT) || COALESCE("login", '')) END)`,
-    })}
-    FROM (SELECT "at", "kind", "success", "accountId", "login" FROM "RiskEvent"
-      WHERE "ip" = ? AND "at" >= ? AND "at" <= ? ORDER BY "at" DESC LIMIT ?) a`,
-    at(nowMs - 600_000), ...kinds, ...kinds, '?', ev.ip, hourAgo, now, spec.windows.addressTake,
+  q.source(
+    () => `CROSS JOIN (SELECT ${sumIf('"success" = FALSE AND "at" >= ?')} AS "addressFail10m", ${sumIf('"success" = FALSE')} AS "addressFail1h",
+      ${sumIf(isLogin)} AS "addressAttempts1h",
+      COUNT(DISTINCT CASE WHEN ${isLogin} THEN COALESCE("accountId", CAST(? AS TEXT) || COALESCE("login", '')) END) AS "addressAccounts1h"
+      FROM "RiskEvent" WHERE "ip" = ? AND "at" >= (SELECT "lo" FROM "w") AND "at" <= ? AND ("success" = FALSE OR ${isLogin})) "a"`,
+    at(nowMs - 600_000), ...kinds, ...kinds, '?', ev.ip, now, ...kinds,
   );
   if (clientId !== null) {
-    add(
-      () => `SELECT * FROM (SELECT ${columns(CLIENT, {})} FROM "RiskEvent"
-        WHERE "ipPrefix" = ? AND "clientId" = ? AND ${TRUSTED} AND "at" >= ? AND "at" <= ? LIMIT 1) c`,
-      ev.ipPrefix, clientId, histSince, now,
+    q.value(
+      () => `${exists(`SELECT 1 FROM "RiskEvent" WHERE "clientId" = ? AND "ipPrefix" = ? AND ${TRUSTED} AND "at" >= ? AND "at" <= ?`)} AS "clientSeen"`,
+      clientId, ev.ipPrefix, histSince, now,
     );
   }
-  add(
-    () => `SELECT ${columns(PREFIX, { n1: 'COUNT(*)' })} FROM "RiskEvent"
-      WHERE "ipPrefix" = ? AND "success" = FALSE AND "at" >= ? AND "at" <= ?`,
+  q.value(
+    () => `(SELECT COUNT(*) FROM "RiskEvent" WHERE "ipPrefix" = ? AND "success" = FALSE AND "at" >= ? AND "at" <= ?) AS "prefixFailures"`,
     ev.ipPrefix, hourAgo, now,
   );
   if (ctx.kind === 'refresh') {
-    add(
-      () => `SELECT * FROM (SELECT ${columns(TOKEN, {})} FROM "RiskEvent"
-        WHERE "tokenId" = ? AND "kind" = 'refresh' AND "success" = TRUE LIMIT 1) t`,
+    q.value(
+      () => `${exists(`SELECT 1 FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'refresh' AND "success" = TRUE`)} AS "tokenUsed"`,
       ctx.tokenId,
     );
     if (!ctx.origin) {
-      add(
-        () => `SELECT * FROM (SELECT ${columns(GRANT, { at: '"at"', ipPrefix: '"ipPrefix"', country: '"country"', browserFamily: '"browserFamily"' })}
-          FROM "RiskEvent" WHERE "grantId" = ? AND "at" <= ? ORDER BY "at" ASC LIMIT 1) g`,
+      q.source(
+        () => `LEFT JOIN (SELECT "at" AS "grantAt", "ipPrefix" AS "grantPrefix", "country" AS "grantCountry", "browserFamily" AS "grantBrowser"
+          FROM "RiskEvent" WHERE "grantId" = ? AND "at" <= ? ORDER BY "at" ASC LIMIT 1) "g" ON TRUE`,
         ctx.grantId, now,
       );
     }
   }
   if (ctx.kind === 'token_exchange') {
     if (ev.accountId !== null) {
-      add(
-        () => `SELECT ${columns(EXCHANGES, { n1: 'COUNT(*)' })} FROM "RiskEvent"
-          WHERE "accountId" = ? AND "kind" = 'token_exchange' AND "at" >= ? AND "at" <= ?`,
+      q.value(
+        () => `(SELECT COUNT(*) FROM "RiskEvent" WHERE "accountId" = ? AND "kind" = 'token_exchange' AND "at" >= ? AND "at" <= ?) AS "exchangesLastMinute"`,
         ev.accountId, at(nowMs - 60_000), now,
       );
     }
     if (ctx.subject.tokenId !== undefined) {
-      add(
-        () => `SELECT ${columns(JTI, { n1: 'COUNT(*)' })} FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'token_exchange'`,
+      q.value(
+        () => `(SELECT COUNT(*) FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'token_exchange') AS "jtiSeen"`,
         ctx.subject.tokenId,
       );
     }
@@ -184,58 +192,27 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   const shape = `${sql.kind}|${ctx.kind}|${clientId !== null}|${ctx.kind === 'refresh' && !ctx.origin}|${ev.accountId !== null}|${ctx.kind === 'token_exchange' && ctx.subject.tokenId !== undefined}`;
   let text = statementByShape.get(shape);
   if (text === undefined) {
-    text = `${withHistory()}\n${branches.map((branch) => branch()).join('\nUNION ALL\n')}`;
+    text = q.text();
     statementByShape.set(shape, text);
   }
-  const rows = await sql.query(text, params);
-  const out: CommonRows = {
+  const [r] = await sql.query(text, q.params());
+  if (!r) throw new Error('the risk feature read returned no row');
+  const placeAt = sql.readDate(r.placeAt);
+  const grantAt = sql.readDate(r.grantAt);
+  return {
     history: {
-      trusted: 0, knownDevice: false, knownBrowser: false, knownPrefix: false, knownCountry: false, knownClient: false,
-      nearHour: 0, lastTrustedAt: null, lastPlace: null, fail1h: 0, fail24h: 0,
+      trusted: num(r.trusted), knownDevice: num(r.knownDevice) > 0, knownBrowser: num(r.knownBrowser) > 0,
+      knownPrefix: num(r.knownPrefix) > 0, knownCountry: num(r.knownCountry) > 0, knownClient: num(r.knownClient) > 0,
+      nearHour: num(r.nearHour), lastTrustedAt: sql.readDate(r.lastTrustedAt),
+      lastPlace: placeAt ? { at: placeAt, latitude: num(r.placeLatitude), longitude: num(r.placeLongitude) } : null,
+      fail1h: num(r.accountFail1h), fail24h: num(r.accountFail24h),
     },
-    address: { fail10m: 0, fail1h: 0, attempts1h: 0, accounts1h: 0 }, prefixFailures: 0,
-    clientSeen: clientId === null ? null : false, tokenUsed: false, grantFirst: null, exchangesLastMinute: 0, jtiSeen: 0,
+    address: { fail10m: num(r.addressFail10m), fail1h: num(r.addressFail1h), attempts1h: num(r.addressAttempts1h), accounts1h: num(r.addressAccounts1h) },
+    prefixFailures: num(r.prefixFailures),
+    clientSeen: clientId === null ? null : num(r.clientSeen) > 0,
+    tokenUsed: num(r.tokenUsed) > 0,
+    grantFirst: grantAt ? { at: grantAt, ipPrefix: String(r.grantPrefix), country: str(r.grantCountry), browserFamily: str(r.grantBrowser) } : null,
+    exchangesLastMinute: num(r.exchangesLastMinute),
+    jtiSeen: num(r.jtiSeen),
   };
-  let place: { at: Date; latitude: number; longitude: number } | null = null;
-  for (const r of rows) {
-    switch (num(r.part)) {
-      case HISTORY:
-        out.history = {
-          ...out.history, trusted: num(r.n1), knownDevice: num(r.n2) > 0, knownBrowser: num(r.n3) > 0, knownPrefix: num(r.n4) > 0,
-          knownCountry: num(r.n5) > 0, knownClient: num(r.n6) > 0, nearHour: num(r.n7), lastTrustedAt: sql.readDate(r.at),
-          fail1h: num(r.n8), fail24h: num(r.n9),
-        };
-        break;
-      case PLACE: {
-        const placeAt = sql.readDate(r.at);
-        if (placeAt) place = { at: placeAt, latitude: num(r.latitude), longitude: num(r.longitude) };
-        break;
-      }
-      case ADDRESS:
-        out.address = { fail10m: num(r.n1), fail1h: num(r.n2), attempts1h: num(r.n3), accounts1h: num(r.n4) };
-        break;
-      case CLIENT:
-        out.clientSeen = true;
-        break;
-      case PREFIX:
-        out.prefixFailures = num(r.n1);
-        break;
-      case TOKEN:
-        out.tokenUsed = true;
-        break;
-      case GRANT: {
-        const grantAt = sql.readDate(r.at);
-        if (grantAt) out.grantFirst = { at: grantAt, ipPrefix: String(r.ipPrefix), country: str(r.country), browserFamily: str(r.browserFamily) };
-        break;
-      }
-      case EXCHANGES:
-        out.exchangesLastMinute = num(r.n1);
-        break;
-      case JTI:
-        out.jtiSeen = num(r.n1);
-        break;
-    }
-  }
-  out.history.lastPlace = place;
-  return out;
 }

@@ -1,0 +1,118 @@
+// The per-event feature read (src/risk/features/combined.ts) beyond what the simulator's parity
+// fixture exercises: the address window's cap on a busy address, and on PostgreSQL the plan that a
+// connection keeps for the statement (generic plans are made once, possibly on an empty table).
+import { randomUUID } from 'node:crypto';
+import test from 'ava';
+import pg from 'pg';
+import { resolveEvent } from '../../src/risk/engine.ts';
+import { riskContextSchema } from '../../src/risk/events.ts';
+import { loadCommon } from '../../src/risk/features/combined.ts';
+import { spec } from '../../src/risk/spec.ts';
+import { plannerSettings } from '../../src/store/pg-pool.ts';
+import { sqlRunnerFor, type Prisma, type SqlRunner } from '../../src/store/index.ts';
+import { openTestStore, storeKinds } from '../helpers/store.ts';
+
+const NOW = Date.UTC(2026, 10, 2, 12, 0, 0);
+const ADDRESS = '198.51.100.7';
+const MINUTE = 60_000;
+
+interface Spec { ago: number; kind: string; success: boolean; accountId?: string; login?: string }
+
+function row(e: Spec): Prisma.RiskEventCreateManyInput {
+  return {
+    id: randomUUID(), at: new Date(NOW - e.ago), kind: e.kind, accountId: e.accountId ?? null, login: e.login ?? null, clientId: 'web',
+    ip: ADDRESS, ipPrefix: '198.51.100.0/24', success: e.success, tokenId: null, grantId: null, features: {}, score: 0,
+    decision: 'allow', reasons: [], modelVersion: 'test',
+  };
+}
+
+/** velocity's counts straight from the definition: the newest addressTake events of the hour. */
+function expected(events: readonly Spec[]) {
+  const window = events.filter((e) => e.ago <= 60 * MINUTE).sort((a, b) => a.ago - b.ago).slice(0, spec.windows.addressTake);
+  const logins = window.filter((e) => spec.loginKinds.includes(e.kind));
+  return {
+    fail10m: window.filter((e) => !e.success && e.ago <= 10 * MINUTE).length,
+    fail1h: window.filter((e) => !e.success).length,
+    attempts1h: logins.length,
+    accounts1h: new Set(logins.map((e) => e.accountId ?? `?${e.login ?? ''}`)).size,
+  };
+}
+
+const refreshAt = (sql: SqlRunner) => loadCommon(sql, resolveEvent(riskContextSchema.parse({
+  kind: 'refresh', at: new Date(NOW), ip: ADDRESS, clientId: 'web', accountId: 'acct-a', success: true, tokenId: 'rt-probe', grantId: 'g-probe',
+})));
+
+for (const kind of storeKinds) {
+  test(`a busy address counts failures and logins among its newest ${spec.windows.addressTake} events of the hour only [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    // Old enough to fall out of the window once the backend's refreshes arrive: failures and logins
+    // 40-50 minutes ago; then 600 refreshes over the last 30 minutes with two fresh failures among them.
+    const events: Spec[] = [
+      ...Array.from({ length: 5 }, (_, i) => ({ ago: (50 - i) * MINUTE, kind: 'password_login', success: false, login: `guess${i}@example.org` })),
+      ...Array.from({ length: 3 }, (_, i) => ({ ago: (45 - i) * MINUTE, kind: 'password_login', success: true, accountId: `acct-${i}` })),
+      { ago: 2 * 3600_000, kind: 'password_login', success: false, login: 'yesterday@example.org' },
+    ];
+    const sql = sqlRunnerFor(s.db);
+    await s.db.riskEvent.createMany({ data: events.map(row) });
+    const quiet = await refreshAt(sql);
+    t.deepEqual(quiet.address, expected(events), 'under the cap, the whole hour counts');
+    t.deepEqual(quiet.address, { fail10m: 0, fail1h: 5, attempts1h: 8, accounts1h: 8 });
+
+    const busy: Spec[] = [
+      ...Array.from({ length: 600 }, (_, i) => ({ ago: Math.round((i * 30 * MINUTE) / 600) + 1, kind: 'refresh', success: true, accountId: 'acct-a' })),
+      { ago: 3 * MINUTE + 7, kind: 'refresh', success: false, accountId: 'acct-a' },
+      { ago: 20 * MINUTE + 7, kind: 'password_login', success: false, login: 'late@example.org' },
+    ];
+    await s.db.riskEvent.createMany({ data: busy.map(row) });
+    const all = [...events, ...busy];
+    const counted = await refreshAt(sql);
+    t.deepEqual(counted.address, expected(all));
+    t.deepEqual(counted.address, { fail10m: 1, fail1h: 2, attempts1h: 1, accounts1h: 1 }, 'the 40-50 minute old events fell out');
+  });
+}
+
+if (storeKinds.includes('postgresql')) {
+  test('the feature statement planned on an empty table reads RiskEvent only through index ranges [postgresql]', async (t) => {
+    const s = await openTestStore('postgresql');
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    // The statement as the engine sends it, prepared on a connection configured like Warden's pool
+    // while the table is empty, then run (the plan is kept) once the table holds a busy address.
+    let captured: { text: string; params: unknown[] } | undefined;
+    const capture: SqlRunner = { ...sql, query: async (text, params) => { captured = { text, params }; return [{}]; } };
+    await refreshAt(capture);
+    if (!captured) throw new Error('no statement');
+    let n = 0;
+    const text = captured.text.replace(/\?/g, () => `$${++n}`);
+    const client = new pg.Client({ connectionString: s.databaseUrl, options: plannerSettings.map((setting) => `-c ${setting}`).join(' ') });
+    await client.connect();
+    t.teardown(() => client.end());
+    await client.query({ name: 'features', text, values: captured.params });
+    await s.db.riskEvent.createMany({ data: Array.from({ length: 3000 }, (_, i) => row({ ago: i * 1000, kind: 'refresh', success: true, accountId: 'acct-a' })) });
+    const literal = (p: unknown) => (p === null ? 'NULL' : typeof p === 'number' ? String(p) : `'${String(p)}'`);
+    const explained = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) EXECUTE features(${captured.params.map(literal).join(', ')})`);
+    interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Filter?: string; Plans?: PlanNode[] }
+    const [root] = explained.rows[0]?.['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
+    const scans: PlanNode[] = [];
+    const walk = (node: PlanNode) => {
+      if (node['Relation Name'] === 'RiskEvent') scans.push(node);
+      node.Plans?.forEach(walk);
+    };
+    if (!root) throw new Error('no plan');
+    walk(root.Plan);
+    // Each lookup on the one index made for it (prisma/models.prisma), as a range: only the address
+    // count filters rows, and only within its window.
+    const used = scans.map((scan) => `${scan['Node Type']} ${scan['Index Name'] ?? ''}${scan.Filter ? ' (filtered)' : ''}`).sort();
+    t.deepEqual(used, [
+      'Index Only Scan RiskEvent_clientId_ipPrefix_success_decision_at_idx',
+      'Index Only Scan RiskEvent_ip_at_kind_success_accountId_login_idx',
+      'Index Only Scan RiskEvent_ip_at_kind_success_accountId_login_idx (filtered)',
+      'Index Only Scan RiskEvent_ipPrefix_success_at_idx',
+      'Index Only Scan RiskEvent_tokenId_kind_success_idx',
+      'Index Scan RiskEvent_accountId_kind_at_idx',
+      'Index Scan RiskEvent_accountId_kind_at_idx',
+      'Index Scan RiskEvent_grantId_at_idx',
+    ].sort());
+  });
+}
