@@ -41,7 +41,8 @@ const insertStatement = (success: boolean) =>
   `INSERT INTO "RiskEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map((c) => (c === 'success' ? (success ? 'TRUE' : 'FALSE') : '?')).join(', ')})`;
 const INSERT = { true: insertStatement(true), false: insertStatement(false) };
 
-const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
+/** A trusted event: a valid credential the policy let through (history trusts only those). */
+export const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
 
 export interface RiskEventRows {
   insert(row: RiskEventRow): Promise<void>;
@@ -65,9 +66,11 @@ export function riskEventRows(db: RiskDb): RiskEventRows {
     },
     async accountHasTrusted(accountId, kinds) {
       if (kinds.length === 0) return false;
+      // One probe per kind: PostgreSQL's generic plan would take an IN list as a filter over every
+      // event of the account, refreshes included, instead of as (accountId, kind) ranges.
       const rows = await sql.query(
-        `SELECT 1 AS "hit" FROM "RiskEvent" WHERE "accountId" = ? AND "kind" IN (${kinds.map(() => '?').join(', ')}) AND ${TRUSTED} LIMIT 1`,
-        [accountId, ...kinds],
+        kinds.map(() => `SELECT 1 AS "hit" FROM "RiskEvent" WHERE "accountId" = ? AND "kind" = ? AND ${TRUSTED}`).join(' UNION ALL ') + ' LIMIT 1',
+        kinds.flatMap((kind) => [accountId, kind]),
       );
       return rows.length > 0;
     },

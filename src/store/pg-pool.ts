@@ -78,10 +78,10 @@ const TIMESTAMP = 1114;
 const rawTimestamps = new pg.TypeOverrides();
 rawTimestamps.setTypeParser(TIMESTAMP, (value: string) => value.replace(' ', 'T'));
 
-/** One statement on any pooled connection ($1-numbered parameters), rows as arrays. */
+/** One statement on any pooled connection ($1-numbered parameters), rows keyed by column name. */
 export function pooledStatement(pool: pg.Pool) {
   return async (text: string, values: Array<string | number | null>) => {
-    const result = await pool.query<unknown[]>({ text, values, rowMode: 'array', types: rawTimestamps });
-    return { columns: result.fields.map((field) => field.name), rows: result.rows, rowsAffected: result.rowCount ?? 0 };
+    const result = await pool.query<Record<string, unknown>>({ text, values, types: rawTimestamps });
+    return { rows: result.rows, rowsAffected: result.rowCount ?? 0 };
   };
 }

@@ -75,10 +75,9 @@ function numberedPlaceholders(sql: string): string {
   return text;
 }
 
-/** A statement's result as the store's own driver returns it. */
+/** A statement's result on the store's direct path: rows keyed by column name. */
 export interface DirectResult {
-  columns: string[];
-  rows: ArrayLike<unknown>[];
+  rows: Record<string, unknown>[];
   rowsAffected: number;
 }
 
@@ -104,15 +103,13 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     },
     execute: (sql, params) => queryable.executeRaw(toQuery(sql, params)),
   });
-  const toObjects = (result: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
-    result.rows.map((row) => Object.fromEntries(result.columns.map((name, i) => [name, row[i]])));
   const sqlite = direct.kind === 'sqlite' ? direct.connection : undefined;
   const run = (sql: string, params: SqlValue[], durable: boolean): Promise<DirectResult> =>
     direct.kind === 'sqlite'
       ? direct.connection().then((connection) => connection.statement(sql, params))
       : direct.statement(numberedPlaceholders(sql), params, durable);
   const outside: SqlStatements = {
-    query: async (sql, params) => toObjects(await run(sql, params, true)),
+    query: async (sql, params) => (await run(sql, params, true)).rows,
     execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
   };
   async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
@@ -141,7 +138,7 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
         let next = generator.next();
         while (!next.done) {
           const { sql, params } = next.value;
-          next = generator.next(toObjects(runStatement(sql, params)));
+          next = generator.next(runStatement(sql, params).rows);
         }
         return next.value;
       });

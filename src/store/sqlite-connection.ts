@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer, type CheckpointResult } from './sqlite-checkpointer.ts';
 import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMode } from '@libsql/client';
-import { asError, resultSet, toRow, toSqlParam, type SqlParam } from './sqlite-values.ts';
+import { asError, resultSet, toNamedRow, toRow, toSqlParam, type SqlParam } from './sqlite-values.ts';
 
 type Statement = ReturnType<Database.Database['prepare']>;
 
@@ -31,9 +31,15 @@ interface Prepared {
 /** The adapter's calls: execute, transaction, executeMultiple and close. */
 export type AdapterClient = Pick<Client, 'execute' | 'transaction' | 'executeMultiple' | 'close' | 'closed' | 'protocol'>;
 
+/** A plain statement's result: rows keyed by column name (Prisma's path gets @libsql/client's shape). */
+export interface NamedResult {
+  rows: Record<string, unknown>[];
+  rowsAffected: number;
+}
+
 export interface SqliteConnection extends AdapterClient {
   /** The plain-SQL runner's path: a read at once, a write in the next group commit. */
-  statement(sql: string, args: SqlParam[]): Promise<ResultSet>;
+  statement(sql: string, args: SqlParam[]): Promise<NamedResult>;
   /**
    * Several statements, all or none, in the next group commit: `work` runs synchronously, so nothing
    * else runs between its statements (it may compute between them, e.g. a hash over what it read).
@@ -51,7 +57,7 @@ interface Queued {
 }
 
 /** Runs one statement synchronously, inside whatever transaction the connection is in. */
-export type RunStatement = (sql: string, args: SqlParam[]) => ResultSet;
+export type RunStatement = (sql: string, args: SqlParam[]) => NamedResult;
 
 const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE)\b/i;
@@ -214,17 +220,30 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
     });
   }
 
-  function statement(sql: string, args: SqlParam[]): Promise<ResultSet> {
+  /** The plain-SQL path: rows straight to objects by column name. Errors become Errors where they settle. */
+  function runNamed(entry: Prepared, args: SqlParam[]): NamedResult {
+    if (closed) throw new Error('the SQLite connection is closed');
+    if (!entry.readOnly && !checkpointer) countWrite();
+    if (entry.reader) {
+      const rows = (entry.statement.all(args.map(toSqlParam)) as unknown[][]).map((values) => toNamedRow(values, entry.columns));
+      return { rows, rowsAffected: 0 };
+    }
+    return { rows: [], rowsAffected: entry.statement.run(args.map(toSqlParam)).changes };
+  }
+
+  function statement(sql: string, args: SqlParam[]): Promise<NamedResult> {
+    let entry: Prepared;
     try {
-      if (!transactionOpen && prepared(sql).readOnly) return Promise.resolve(run({ sql, args }));
+      entry = prepared(sql);
+      if (!transactionOpen && entry.readOnly) return Promise.resolve(runNamed(entry, args));
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    return enqueue(() => run({ sql, args }), false);
+    return enqueue(() => runNamed(entry, args), false);
   }
 
   function unit<T>(work: (runStatement: RunStatement) => T): Promise<T> {
-    return enqueue(() => work((sql, args) => run({ sql, args })), true);
+    return enqueue(() => work((sql, args) => runNamed(prepared(sql), args)), true);
   }
 
   // Async like @libsql/client (the adapter awaits it), though the statement itself runs synchronously.

@@ -20,7 +20,7 @@ export function toSqlParam(value: unknown): SqlParam {
 
 // Integers come back as bigint (so none is silently rounded) and leave as numbers, as @libsql/client's
 // default "number" mode does.
-function fromSqlValue(value: unknown): unknown {
+export function fromSqlValue(value: unknown): unknown {
   if (typeof value === 'bigint') {
     if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
       throw new RangeError('an integer column holds a value beyond JavaScript numbers');
@@ -63,4 +63,14 @@ export function toRow(values: unknown[], columns: string[]): Row {
     if (name !== undefined && !(name in row)) row[name] = value;
   }
   return row as Row;
+}
+
+/** A row as plain SQL gets it: values by column name only (of two equal names the last wins, as in pg). */
+export function toNamedRow(values: unknown[], columns: string[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < values.length; i += 1) {
+    const name = columns[i];
+    if (name !== undefined) row[name] = fromSqlValue(values[i]);
+  }
+  return row;
 }

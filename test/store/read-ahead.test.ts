@@ -59,4 +59,25 @@ for (const kind of storeKinds) {
     t.truthy(await codes.find('code-1'));
     t.is(await grants.find('grant-old'), undefined);
   });
+
+  test(`a grant revoked or consumed in the same request is looked up again, not served from the read-ahead [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const Adapter = prismaAdapter(s.db);
+    const [tokens, grants] = [new Adapter('RefreshToken'), new Adapter('Grant')];
+    await grants.upsert('grant-2', { jti: 'grant-2', accountId: 'acct-2' }, 600);
+    await tokens.upsert('rt-2', { jti: 'rt-2', accountId: 'acct-2', grantId: 'grant-2' }, 600);
+    await withReadAhead(async () => {
+      t.truthy(await tokens.find('rt-2'));
+      // A replayed refresh token revokes its grant: what was read ahead must not outlive that.
+      await grants.destroy('grant-2');
+      t.is(await grants.find('grant-2'), undefined);
+    });
+    await grants.upsert('grant-2', { jti: 'grant-2', accountId: 'acct-2' }, 600);
+    await withReadAhead(async () => {
+      t.truthy(await tokens.find('rt-2'));
+      await grants.consume('grant-2');
+      t.is(typeof (await grants.find('grant-2'))?.consumed, 'number', 'the consumption is seen');
+    });
+  });
 }

@@ -7,6 +7,7 @@
 // as the simulator; test/risk/parity.test.ts holds the results equal to models/risk/featurize.py on
 // both stores.
 import type { SqlRunner, SqlValue } from '../../store/index.ts';
+import { TRUSTED } from '../event-rows.ts';
 import type { ResolvedEvent } from '../events.ts';
 import { spec } from '../spec.ts';
 import { nearHours, type HistorySummary } from './history.ts';
@@ -45,7 +46,6 @@ export interface CommonRows {
 const sumIf = (cond: string) => `COALESCE(SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END), 0)`;
 const anyIf = (cond: string) => `COALESCE(MAX(CASE WHEN ${cond} THEN 1 ELSE 0 END), 0)`;
 const exists = (query: string) => `CASE WHEN EXISTS (${query}) THEN 1 ELSE 0 END`;
-const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
 const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 /** The UTC hour of "at": SQLite holds Prisma's ISO text ("2026-01-02T03:04:05.678+00:00"), PostgreSQL a zone-less UTC timestamp. */
 const hourOf = (kind: SqlRunner['kind']) =>
