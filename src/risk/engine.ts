@@ -140,22 +140,25 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     if (tofu) reasons.unshift(firstUseReason(tofu));
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
     const id = randomUUID();
-    await rows.insert({
-      id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
-      ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
-      userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
-      success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
-      // The applied decision: history trusts only what was let through (see features/history.ts).
-      decision, reasons, modelVersion: model.version,
-    });
+    // The row and its audit entry are independent writes: issued together, they share one commit.
+    await Promise.all([
+      rows.insert({
+        id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
+        ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
+        userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
+        success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
+        // The applied decision: history trusts only what was let through (see features/history.ts).
+        decision, reasons, modelVersion: model.version,
+      }),
+      options.audit?.({
+        kind: 'risk.decision',
+        actor: ev.accountId ?? undefined,
+        subject: id,
+        data: { eventId: id, kind: ev.kind, decision, policyDecision, mode, score, reasons, modelVersion: model.version,
+          clientId: ctx.clientId ?? null, ip: ev.ip, success: ctx.success },
+      }),
+    ]);
     options.onDecision?.(ev.kind, decision);
-    await options.audit?.({
-      kind: 'risk.decision',
-      actor: ev.accountId ?? undefined,
-      subject: id,
-      data: { eventId: id, kind: ev.kind, decision, policyDecision, mode, score, reasons, modelVersion: model.version,
-        clientId: ctx.clientId ?? null, ip: ev.ip, success: ctx.success },
-    });
     return {
       decision, policyDecision, score, reasons, hardRules: hardRules.map((r) => r.reason),
       userMessage: userMessage(decision, ev.kind), eventId: id, modelVersion: model.version,

@@ -51,6 +51,19 @@ const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const hourOf = (kind: SqlRunner['kind']) =>
   kind === 'sqlite' ? 'CAST(substr("at", 12, 2) AS INTEGER)' : 'CAST(EXTRACT(HOUR FROM "at") AS INTEGER)';
 
+// The login kinds as literals, not parameters: the planners use the partial index
+// "RiskEvent_ip_velocity_idx" (migration risk_address_velocity) only for a condition that reads
+// exactly like its own, which names them. They come from models/risk/features.json, never from input.
+const loginKindList = spec.loginKinds
+  .map((kind) => {
+    if (!/^[a-z_]+$/.test(kind)) throw new Error(`unexpected login kind in features.json: ${kind}`);
+    return `'${kind}'`;
+  })
+  .join(', ');
+const IS_LOGIN = `"kind" IN (${loginKindList})`;
+/** The partial index's condition, verbatim. */
+const VELOCITY_EVENT = `"success" = FALSE OR ${IS_LOGIN}`;
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -113,7 +126,7 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
     ...kinds.flatMap((k) => [ev.accountId, k, histSince, now, spec.windows.historyTake]), spec.windows.historyTake,
   );
   // w: the address's window, its newest addressTake events of the last hour (features/velocity.ts).
-  // "lo" is the time of the addressTake-th newest, found by stepping over (ip, at, ...) index entries
+  // "lo" is the time of the addressTake-th newest, found by stepping over (ip, at) index entries
   // without reading them; the counts below then read only the failures and logins since lo. A busy
   // address (a relying party's backend refreshing for all its users) costs a walk over addressTake
   // small entries, not addressTake rows aggregated. Events sharing lo's exact millisecond all count,
@@ -142,14 +155,15 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
     () => `LEFT JOIN (SELECT "at" AS "placeAt", "latitude" AS "placeLatitude", "longitude" AS "placeLongitude" FROM "h"
       WHERE ${TRUSTED} AND "latitude" IS NOT NULL AND "longitude" IS NOT NULL ORDER BY "at" DESC LIMIT 1) "p" ON TRUE`,
   );
-  // Both counts are one range of the address index since lo, filtered within the index.
-  const isLogin = `"kind" IN (${inList(kinds.length)})`;
+  // Both counts are one range since lo of the partial index that holds only failures and logins, so
+  // a busy address's refreshes are not walked a second time (PostgreSQL would visit each one's row to
+  // check its visibility).
   q.source(
     () => `CROSS JOIN (SELECT ${sumIf('"success" = FALSE AND "at" >= ?')} AS "addressFail10m", ${sumIf('"success" = FALSE')} AS "addressFail1h",
-      ${sumIf(isLogin)} AS "addressAttempts1h",
-      COUNT(DISTINCT CASE WHEN ${isLogin} THEN COALESCE("accountId", CAST(? AS TEXT) || COALESCE("login", '')) END) AS "addressAccounts1h"
-      FROM "RiskEvent" WHERE "ip" = ? AND "at" >= (SELECT "lo" FROM "w") AND "at" <= ? AND ("success" = FALSE OR ${isLogin})) "a"`,
-    at(nowMs - 600_000), ...kinds, ...kinds, '?', ev.ip, now, ...kinds,
+      ${sumIf(IS_LOGIN)} AS "addressAttempts1h",
+      COUNT(DISTINCT CASE WHEN ${IS_LOGIN} THEN COALESCE("accountId", CAST(? AS TEXT) || COALESCE("login", '')) END) AS "addressAccounts1h"
+      FROM "RiskEvent" WHERE "ip" = ? AND "at" >= (SELECT "lo" FROM "w") AND "at" <= ? AND (${VELOCITY_EVENT})) "a"`,
+    at(nowMs - 600_000), '?', ev.ip, now,
   );
   if (clientId !== null) {
     q.value(
@@ -157,9 +171,12 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
       clientId, ev.ipPrefix, histSince, now,
     );
   }
+  // "success" is a parameter here (0 reads as false on both stores): a literal FALSE would make the
+  // partial index of the address's failures and logins eligible, and a plan made on an empty table
+  // could then scan all of it instead of this network's range.
   q.value(
-    () => `(SELECT COUNT(*) FROM "RiskEvent" WHERE "ipPrefix" = ? AND "success" = FALSE AND "at" >= ? AND "at" <= ?) AS "prefixFailures"`,
-    ev.ipPrefix, hourAgo, now,
+    () => `(SELECT COUNT(*) FROM "RiskEvent" WHERE "ipPrefix" = ? AND "success" = ? AND "at" >= ? AND "at" <= ?) AS "prefixFailures"`,
+    ev.ipPrefix, 0, hourAgo, now,
   );
   if (ctx.kind === 'refresh') {
     q.value(
