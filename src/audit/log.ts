@@ -76,8 +76,10 @@ function appendBatch(db: Db, batch: ChainEntry[]): Promise<void> {
   const sql = sqlRunnerFor(db);
   return sql.atomic(function* (): SqlSteps<void> {
     if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
-    // A no-op write that takes the lock and reads the head in one statement.
-    const lockHead: SqlStep = { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"`, params: [] };
+    // A no-op write that takes the lock and reads the head in one statement. The id is a parameter so
+    // that PostgreSQL plans the statement once per connection (statements without parameters are not
+    // named: it planned this one on every batch).
+    const lockHead: SqlStep = { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = ? RETURNING "seq", "hash"`, params: [1] };
     let [head] = yield lockHead;
     if (!head) {
       // The very first entry: create the head (or find that a concurrent first append just did).

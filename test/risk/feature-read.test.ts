@@ -84,6 +84,7 @@ if (storeKinds.includes('sqlite')) {
     const details = plan.map((step) => step.detail);
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ip_velocity_idx')), details.join('\n'));
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ip_at_idx')), details.join('\n'));
+    t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ipPrefix_success_at_idx')), details.join('\n'));
     t.false(details.some((d) => /SCAN "?RiskEvent"?(?! USING)/.test(d)), 'no full scan');
   });
 }
