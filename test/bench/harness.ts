@@ -1,5 +1,6 @@
 // Shared benchmark plumbing: start a server script pinned to one CPU core and wait for its READY line.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchFixture } from './servers/mint.ts';
@@ -8,7 +9,61 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export interface RunningServer {
   fixture: BenchFixture;
+  /** CPU seconds the server process has used so far (every thread: argon2's pool included). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process (all its threads) in seconds, from /proc (Linux); NaN when unreadable. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) ", fields 3.. of proc(5): utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds used so far by each running process named `name` (e.g. every PostgreSQL backend). */
+export function cpuByProcess(name: string): Map<number, number> {
+  const out = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+    } catch {
+      continue;
+    }
+    const cpu = processCpuSeconds(Number(entry));
+    if (Number.isFinite(cpu)) out.set(Number(entry), cpu);
+  }
+  return out;
+}
+
+/**
+ * CPU seconds those processes used between two cpuByProcess() snapshots: a process that started in
+ * between counts whole; one that exited in between is lost (short-lived autovacuum workers).
+ */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
 }
 
 /** Starts `script` under `taskset -c <core>` so it gets exactly one core, as the targets assume. */
@@ -30,6 +85,7 @@ export function startPinned(script: string, env: Record<string, string>, core = 
       clearTimeout(timer);
       resolve({
         fixture: JSON.parse(line.slice(6)) as BenchFixture,
+        cpuSeconds: () => (child.pid === undefined ? Number.NaN : processCpuSeconds(child.pid)),
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());

@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import argon2 from 'argon2';
 import { createTestDatabase } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken } from '../interactions/browser-session.ts';
-import { basic, formatRate, root, startPinned, type RunningServer } from './harness.ts';
+import { basic, cpuBetween, cpuByProcess, formatRate, root, startPinned, type RunningServer } from './harness.ts';
 import type { BenchFixture } from './servers/mint.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
@@ -22,6 +22,16 @@ type Scenario = 'cc_opaque' | 'cc_jwt' | 'refresh' | 'introspection' | 'password
 // engine's per-event read, model, RiskEvent row and audit entry.
 type RiskOffScenario = 'refresh_risk_off' | 'password_login_risk_off';
 type Rates = Partial<Record<Scenario | RiskOffScenario, number>>;
+/**
+ * CPU per completed request (µs): the server process (all threads), and for PostgreSQL its backends.
+ * Throughput moves with whatever else this shared machine runs; CPU per request moves much less, and
+ * says directly what one core allows (1,000 refreshes/s needs at most 1,000 µs each).
+ */
+interface Cost {
+  server: number;
+  database?: number;
+}
+type Costs = Partial<Record<Scenario | RiskOffScenario, Cost>>;
 
 async function tokenEndpointLoad(f: BenchFixture, body: string): Promise<number> {
   const result = await autocannon({
@@ -128,18 +138,43 @@ async function loginLoad(f: BenchFixture): Promise<number> {
 // BENCH_SCENARIOS=refresh,password_login and BENCH_STORES=sqlite narrow a run (for profiling).
 const selected = (name: string, list: string | undefined) => !list || list.split(',').includes(name);
 
-async function measure(server: RunningServer, withLogin: boolean): Promise<Rates> {
+/** Runs one scenario's load and charges the CPU it took to the requests it completed. */
+async function costed(server: RunningServer, database: boolean, load: () => Promise<number>): Promise<{ rate: number; cost: Cost }> {
+  const serverBefore = server.cpuSeconds();
+  const databaseBefore = database ? cpuByProcess('postgres') : undefined;
+  const rate = await load();
+  const requests = Math.max(1, rate * DURATION_S);
+  const perRequest = (seconds: number) => Math.round((seconds / requests) * 1e6);
+  const cost: Cost = { server: perRequest(server.cpuSeconds() - serverBefore) };
+  if (databaseBefore) cost.database = perRequest(cpuBetween(databaseBefore, cpuByProcess('postgres')));
+  return { rate, cost };
+}
+
+interface Measured {
+  rates: Rates;
+  costs: Costs;
+}
+
+async function measure(server: RunningServer, scenarios: ReadonlyArray<Scenario | RiskOffScenario>, database: boolean): Promise<Measured> {
   const f = server.fixture;
-  const rates: Rates = {};
-  const only = (s: Scenario) => selected(s, process.env.BENCH_SCENARIOS);
-  // Refresh first: the bare provider's in-memory adapter is a bounded LRU, and the tens of thousands
-  // of client-credentials tokens issued later would evict the refresh tokens minted at start.
-  if (only('refresh')) rates.refresh = await refreshLoad(f);
-  if (only('cc_opaque')) rates.cc_opaque = await tokenEndpointLoad(f, 'grant_type=client_credentials');
-  if (only('cc_jwt')) rates.cc_jwt = await tokenEndpointLoad(f, `grant_type=client_credentials&scope=api%3Aread&resource=${encodeURIComponent(f.jwtResource)}`);
-  if (only('introspection')) rates.introspection = await introspectionLoad(f);
-  if (withLogin && only('password_login')) rates.password_login = await loginLoad(f);
-  return rates;
+  const loads: Record<Scenario, () => Promise<number>> = {
+    refresh: () => refreshLoad(f),
+    cc_opaque: () => tokenEndpointLoad(f, 'grant_type=client_credentials'),
+    cc_jwt: () => tokenEndpointLoad(f, `grant_type=client_credentials&scope=api%3Aread&resource=${encodeURIComponent(f.jwtResource)}`),
+    introspection: () => introspectionLoad(f),
+    password_login: () => loginLoad(f),
+  };
+  const out: Measured = { rates: {}, costs: {} };
+  // In this order. Refresh first: the bare provider's in-memory adapter is a bounded LRU, and the tens
+  // of thousands of client-credentials tokens issued later would evict the refresh tokens minted at start.
+  for (const scenario of scenarios) {
+    const base = scenario.replace('_risk_off', '') as Scenario;
+    if (!selected(base, process.env.BENCH_SCENARIOS)) continue;
+    const { rate, cost } = await costed(server, database, loads[base]);
+    out.rates[scenario] = rate;
+    out.costs[scenario] = cost;
+  }
+  return out;
 }
 
 async function argon2Ceiling(): Promise<number> {
@@ -154,22 +189,31 @@ async function argon2Ceiling(): Promise<number> {
 
 interface Pass {
   results: Record<string, Rates>;
+  costs: Record<string, Costs>;
   argon2PerSecond: number;
 }
 
 /** One pass over every selected server and scenario. */
 async function measureAll(): Promise<Pass> {
   const results: Record<string, Rates> = {};
+  const costs: Record<string, Costs> = {};
+  const keep = (server: string, m: Measured) => {
+    results[server] = { ...results[server], ...m.rates };
+    costs[server] = { ...costs[server], ...m.costs };
+  };
   if (selected('bare', process.env.BENCH_STORES)) {
     const bare = await startPinned('test/bench/servers/bare.ts', { PORT: '3190' });
     console.log('bare oidc-provider (in-memory adapter)');
-    results.bare = await measure(bare, false);
+    keep('bare', await measure(bare, ['refresh', 'cc_opaque', 'cc_jwt', 'introspection'], false));
     await bare.stop();
   }
 
   for (const kind of (['sqlite', 'postgresql'] as const).filter((k) => selected(k, process.env.BENCH_STORES))) {
     for (const riskMode of ['enforce', 'off'] as const) {
-      if (riskMode === 'off' && !['refresh', 'password_login'].some((s) => selected(s, process.env.BENCH_SCENARIOS))) continue;
+      const scenarios: Array<Scenario | RiskOffScenario> = riskMode === 'enforce'
+        ? ['refresh', 'cc_opaque', 'cc_jwt', 'introspection', 'password_login']
+        : ['refresh_risk_off', 'password_login_risk_off'];
+      if (!scenarios.some((s) => selected(s.replace('_risk_off', ''), process.env.BENCH_SCENARIOS))) continue;
       const database = await createTestDatabase(kind);
       const port = kind === 'sqlite' ? 3191 : 3192;
       const server = await startPinned('test/bench/servers/warden.ts', {
@@ -181,19 +225,12 @@ async function measureAll(): Promise<Pass> {
         WARDEN_RISK_MODE: riskMode,
       });
       console.log(`warden on ${kind}, risk ${riskMode}`);
-      if (riskMode === 'enforce') {
-        results[kind] = { ...results[kind], ...(await measure(server, true)) };
-      } else {
-        const f = server.fixture;
-        const rates = (results[kind] ??= {});
-        if (selected('refresh', process.env.BENCH_SCENARIOS)) rates.refresh_risk_off = await refreshLoad(f);
-        if (selected('password_login', process.env.BENCH_SCENARIOS)) rates.password_login_risk_off = await loginLoad(f);
-      }
+      keep(kind, await measure(server, scenarios, kind === 'postgresql'));
       await server.stop();
       await database.dispose();
     }
   }
-  return { results, argon2PerSecond: await argon2Ceiling() };
+  return { results, costs, argon2PerSecond: await argon2Ceiling() };
 }
 
 const SCENARIOS: Array<Scenario | RiskOffScenario> = ['cc_opaque', 'cc_jwt', 'refresh', 'refresh_risk_off', 'introspection', 'password_login', 'password_login_risk_off'];
@@ -216,6 +253,15 @@ function table({ results, argon2PerSecond }: Pass): string {
   return rows.join('\n');
 }
 
+function costTable({ costs }: Pass): string {
+  const rows = [['CPU µs per request', 'bare', 'sqlite', 'postgresql (server + database)'].join('\t')];
+  const cell = (c: Cost | undefined) => (c === undefined ? '-' : c.database === undefined ? String(c.server) : `${c.server} + ${c.database}`);
+  for (const s of SCENARIOS) {
+    rows.push([s, cell(costs.bare?.[s]), cell(costs.sqlite?.[s]), cell(costs.postgresql?.[s])].join('\t'));
+  }
+  return rows.join('\n');
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -225,15 +271,24 @@ const median = (values: number[]) => {
 /** Per server and scenario, the median over the passes (this shared machine moves by 20 % run to run). */
 function medianPass(passes: Pass[]): Pass {
   const results: Record<string, Rates> = {};
+  const costs: Record<string, Costs> = {};
+  const valuesOf = <T>(pick: (p: Pass) => T | undefined) => passes.flatMap((p) => { const v = pick(p); return v === undefined ? [] : [v]; });
   for (const server of new Set(passes.flatMap((p) => Object.keys(p.results)))) {
     const rates: Rates = {};
+    const serverCosts: Costs = {};
     for (const s of SCENARIOS) {
-      const values = passes.flatMap((p) => (p.results[server]?.[s] === undefined ? [] : [p.results[server]![s]!]));
+      const values = valuesOf((p) => p.results[server]?.[s]);
       if (values.length) rates[s] = median(values);
+      const spent = valuesOf((p) => p.costs[server]?.[s]);
+      if (spent.length) {
+        const databases = valuesOf((p) => p.costs[server]?.[s]?.database);
+        serverCosts[s] = { server: median(spent.map((c) => c.server)), ...(databases.length ? { database: median(databases) } : {}) };
+      }
     }
     results[server] = rates;
+    costs[server] = serverCosts;
   }
-  return { results, argon2PerSecond: median(passes.map((p) => p.argon2PerSecond)) };
+  return { results, costs, argon2PerSecond: median(passes.map((p) => p.argon2PerSecond)) };
 }
 
 async function main(): Promise<void> {
@@ -244,9 +299,10 @@ async function main(): Promise<void> {
     if (runs > 1) console.log(`\n-- pass ${run} of ${runs}`);
     passes.push(await measureAll());
     console.log(table(passes[passes.length - 1]!));
+    console.log(costTable(passes[passes.length - 1]!));
   }
   const result = medianPass(passes);
-  if (runs > 1) console.log(`\nmedian of ${runs} passes\n${table(result)}`);
+  if (runs > 1) console.log(`\nmedian of ${runs} passes\n${table(result)}\n${costTable(result)}`);
   if (process.env.BENCH_SCENARIOS || process.env.BENCH_STORES) return; // a partial run keeps the full results
   const outDir = path.join(root, 'test/bench/results');
   mkdirSync(outDir, { recursive: true });
