@@ -24,8 +24,9 @@ type RiskOffScenario = 'refresh_risk_off' | 'password_login_risk_off';
 type Rates = Partial<Record<Scenario | RiskOffScenario, number>>;
 /**
  * CPU per completed request (µs): the server process (all threads), and for PostgreSQL its backends.
- * Throughput moves with whatever else this shared machine runs; CPU per request moves much less, and
- * says directly what one core allows (1,000 refreshes/s needs at most 1,000 µs each).
+ * A CPU-bound server's figure is the inverse of its rate (and as noisy); it says directly what one
+ * core allows (1,000 refreshes/s needs at most 1,000 µs each), and the database's figure shows what
+ * PostgreSQL spends beside it, on the core it shares with the load generator.
  */
 interface Cost {
   server: number;
