@@ -45,24 +45,31 @@ function requestContext(logger: Logger | undefined): Middleware {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const state: AppState = { requestId, log: logger?.child({ requestId }) };
-    Object.assign(ctx.state, state);
+    // The request's child logger is made on first use: pino builds a child's bindings (through its
+    // redaction) eagerly, a cost every token request would pay for a logger it rarely uses.
+    let child: Logger | undefined;
+    const requestLog = (): Logger | undefined => (child ??= logger?.child({ requestId }));
+    Object.defineProperty(ctx.state, 'requestId', { value: requestId, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(ctx.state, 'log', { get: requestLog, enumerable: true, configurable: true });
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {
       await next();
     } catch (error) {
       // Anything unhandled becomes a plain 500: no stack trace, no internals, just the request id.
-      state.log?.error({ err: error }, 'unhandled error');
+      requestLog()?.error({ err: error }, 'unhandled error');
       ctx.status = 500;
       ctx.type = 'json';
       ctx.body = { error: 'server_error', error_description: `internal error (request id ${requestId})` };
     } finally {
-      // The path only: query strings can carry codes and tokens.
-      state.log?.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
-        'request',
-      );
+      // The path only: query strings can carry codes and tokens. The base logger with the request id
+      // as a field writes the same line as the child would, without building one per request.
+      if (logger?.isLevelEnabled('info')) {
+        (child ?? logger).info(
+          { ...(child ? {} : { requestId }), method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+          'request',
+        );
+      }
     }
   };
 }

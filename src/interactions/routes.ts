@@ -7,6 +7,7 @@
 // Every POST is CSRF-checked and ends in a 303; every response carries the pages' security headers.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import { pathScope } from './path-scope.ts';
 import type { Context, Middleware, Next } from 'koa';
 import { errors } from 'oidc-provider';
 import { appendAudit } from '../audit/index.ts';
@@ -157,5 +158,6 @@ export function createInteractionRoutes(input: InteractionDeps): Middleware {
 
   deps.extraRoutes?.(router, { deps, form: (handler, prompts) => post(deps, handler, prompts) });
 
-  return router.routes() as Middleware;
+  // Every route here, the extensions' included, is under /interaction/:uid.
+  return pathScope('/interaction', router.routes() as Middleware);
 }

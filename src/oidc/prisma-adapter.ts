@@ -34,6 +34,14 @@ function isJsonObject(value: unknown): value is Prisma.JsonObject {
 
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
+/** Saves one payload (parameters in column order); a save without consumedAt keeps a stored one. */
+export const upsertPayload = `INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("model", "id") DO UPDATE SET
+    "payload" = excluded."payload", "grantId" = excluded."grantId", "userCode" = excluded."userCode",
+    "uid" = excluded."uid", "expiresAt" = excluded."expiresAt",
+    "consumedAt" = COALESCE(excluded."consumedAt", "OidcPayload"."consumedAt")`;
+
 const selectLive = `SELECT "payload", "consumedAt" FROM "OidcPayload" WHERE "model" = ? AND ("expiresAt" IS NULL OR "expiresAt" > ?)`;
 
 /**
@@ -135,13 +143,8 @@ export function prismaAdapter(db: Db): AdapterConstructor {
       // oidc-provider re-saves a consumed token with `consumed` set. A save without it must not undo a
       // consumption that a concurrent request recorded meanwhile, hence COALESCE with the stored value.
       const consumedAt = typeof consumed === 'number' ? new Date(consumed * 1000) : null;
-      await sql.execute(
-        `INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT ("model", "id") DO UPDATE SET
-           "payload" = excluded."payload", "grantId" = excluded."grantId", "userCode" = excluded."userCode",
-           "uid" = excluded."uid", "expiresAt" = excluded."expiresAt",
-           "consumedAt" = COALESCE(excluded."consumedAt", "OidcPayload"."consumedAt")`,
+      await sql.insert(
+        upsertPayload,
         [
           this.model,
           id,

@@ -39,7 +39,8 @@ const COLUMNS = [
 // mean those on both.
 const insertStatement = (success: boolean) =>
   `INSERT INTO "RiskEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map((c) => (c === 'success' ? (success ? 'TRUE' : 'FALSE') : '?')).join(', ')})`;
-const INSERT = { true: insertStatement(true), false: insertStatement(false) };
+/** The insert of an event row, by its success (the parameters are the other columns, in order). */
+export const insertRiskEvent = { true: insertStatement(true), false: insertStatement(false) };
 
 /** A trusted event: a valid credential the policy let through (history trusts only those). */
 export const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
@@ -62,7 +63,7 @@ export function riskEventRows(db: RiskDb): RiskEventRows {
         if (c === 'features' || c === 'reasons') return JSON.stringify(value);
         return value as string | number | null;
       });
-      await sql.execute(INSERT[row.success ? 'true' : 'false'], values);
+      await sql.insert(insertRiskEvent[row.success ? 'true' : 'false'], values);
     },
     async accountHasTrusted(accountId, kinds) {
       if (kinds.length === 0) return false;

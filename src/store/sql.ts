@@ -6,6 +6,7 @@
 import type { PrismaLibSQL } from '@prisma/adapter-libsql';
 import type { StoreKind } from './db.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
+import { createRowBatcher } from './pg-row-batches.ts';
 
 export type DriverAdapter = Awaited<ReturnType<PrismaLibSQL['connect']>>;
 type Queryable = Pick<DriverAdapter, 'queryRaw' | 'executeRaw'>;
@@ -40,6 +41,12 @@ export type SqlSteps<T> = Generator<SqlStep, T, Record<string, unknown>[]>;
 
 export interface SqlRunner extends SqlStatements {
   kind: StoreKind;
+  /**
+   * A single-row `INSERT ... VALUES (?, ...)` (an upsert too) whose affected-row count is not needed.
+   * On PostgreSQL the rows of one statement text issued in the same turn go as one multi-row statement
+   * (pg-row-batches.ts); on SQLite it joins the group commit like any write.
+   */
+  insert(sql: string, params: SqlValue[], options?: WriteOptions): Promise<void>;
   /**
    * Runs the statements a generator yields as one transaction, the generator computing between them
    * (it gets each statement's rows back). On SQLite the whole unit joins the next group commit and
@@ -112,6 +119,11 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     query: async (sql, params) => (await run(sql, params, true)).rows,
     execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
   };
+  const batchedRow = direct.kind === 'postgresql' ? createRowBatcher(run) : undefined;
+  const insert = async (sql: string, params: SqlValue[], options?: WriteOptions): Promise<void> => {
+    if (batchedRow) return batchedRow(sql, params, options?.durable ?? true);
+    await run(sql, params, options?.durable ?? true);
+  };
   async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     const tx = await (await adapter()).startTransaction();
     // Some adapters (pg) leave COMMIT and ROLLBACK to their caller; others (libsql) issue them.
@@ -154,6 +166,7 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
   return {
     kind,
     ...outside,
+    insert,
     transaction,
     atomic,
     // SQLite: Prisma's libsql adapter writes ISO 8601 with "+00:00", which sorts like time. PostgreSQL

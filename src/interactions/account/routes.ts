@@ -8,6 +8,7 @@
 // Same headers and CSP as the hosted pages; CSRF on every form; every POST ends in a 303.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import { pathScope } from '../path-scope.ts';
 import type { Context, Middleware, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import QRCode from 'qrcode';
@@ -153,5 +154,5 @@ export function accountRoutes(deps: AccountPageDeps): Middleware {
     });
   });
 
-  return router.routes() as Middleware;
+  return pathScope('/account', router.routes() as Middleware);
 }
