@@ -49,8 +49,9 @@ function requestContext(logger: Logger | undefined): Middleware {
     // redaction) eagerly, a cost every token request would pay for a logger it rarely uses.
     let child: Logger | undefined;
     const requestLog = (): Logger | undefined => (child ??= logger?.child({ requestId }));
-    Object.defineProperty(ctx.state, 'requestId', { value: requestId, enumerable: true, writable: true, configurable: true });
-    Object.defineProperty(ctx.state, 'log', { get: requestLog, enumerable: true, configurable: true });
+    const state: Pick<AppState, 'requestId'> = { requestId };
+    Object.assign(ctx.state, state);
+    Object.defineProperty(ctx.state, 'log' satisfies keyof AppState, { get: requestLog, enumerable: true, configurable: true });
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {

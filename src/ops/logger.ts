@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -29,12 +29,14 @@ const REDACTED_PATHS = [
   '*.secret',
 ];
 
-export function createLogger(level: string, name = 'warden'): Logger {
-  return pino({
+/** JSON lines to stdout, or to `destination` (a test's collector, say). */
+export function createLogger(level: string, name = 'warden', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -39,7 +39,7 @@ export interface StartWardenOptions {
   /** Routers in front of the provider; by default the hosted pages. */
   routes?: ReadonlyArray<(context: RouteContext) => Middleware>;
   /** Anything else createWarden takes (risk hooks, pages...). */
-  wardenOptions?: Partial<Pick<WardenOptions, 'assessExchange' | 'assessRefresh' | 'risk' | 'renderError' | 'pages' | 'allowPrivateNetworkFetch' | 'metrics'>>;
+  wardenOptions?: Partial<Pick<WardenOptions, 'assessExchange' | 'assessRefresh' | 'risk' | 'renderError' | 'pages' | 'allowPrivateNetworkFetch' | 'metrics' | 'logger'>>;
 }
 
 export interface TestAccount {
