@@ -80,8 +80,11 @@ export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata
   },
 };
 
+// Built once: a zod schema costs more to construct than to run, and these are read on every token request.
+const storedList = z.array(z.string());
+
 function readList(client: Client, key: string): string[] {
-  const parsed = z.array(z.string()).safeParse(client[key]);
+  const parsed = storedList.safeParse(client[key]);
   return parsed.success ? parsed.data : [];
 }
 

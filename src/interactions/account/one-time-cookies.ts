@@ -40,12 +40,14 @@ export function setCodesToShow(ctx: Context, secretKey: Buffer, accountId: strin
   ctx.cookies.set(CODES_COOKIE, seal(secretKey, JSON.stringify(codes), codesAad(accountId)), { ...options(ctx), maxAge: FIVE_MINUTES });
 }
 
+const shownCodes = z.array(z.string().max(32)).max(20);
+
 export function takeCodesToShow(ctx: Context, secretKey: Buffer, accountId: string): string[] | undefined {
   const raw = ctx.cookies.get(CODES_COOKIE);
   if (!raw) return undefined;
   ctx.cookies.set(CODES_COOKIE, null, options(ctx));
   try {
-    const parsed = z.array(z.string().max(32)).max(20).safeParse(JSON.parse(open(secretKey, raw, codesAad(accountId)).toString('utf8')));
+    const parsed = shownCodes.safeParse(JSON.parse(open(secretKey, raw, codesAad(accountId)).toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

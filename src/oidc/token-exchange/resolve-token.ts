@@ -47,8 +47,10 @@ function looksLikeJwt(value: string): boolean {
   return value.split('.').length === 3;
 }
 
+const withAct = z.object({ act: actSchema });
+
 function readAct(extra: unknown): ActClaim | undefined {
-  const parsed = z.object({ act: actSchema }).safeParse(extra);
+  const parsed = withAct.safeParse(extra);
   return parsed.success ? parsed.data.act : undefined;
 }
 
