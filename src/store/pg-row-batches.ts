@@ -41,6 +41,17 @@ export function multiRowStatement(sql: string, rows: number): string {
 export function createRowBatcher(run: RunStatement): (sql: string, params: SqlValue[], durable: boolean) => Promise<void> {
   const pending = new Map<string, Batch>();
   let scheduled = false;
+  // The same string object for the same (text, rows): the driver's maps from statement text to
+  // numbered placeholders and to statement name then hash it once, not on every batch.
+  const merged = new Map<string, string[]>();
+  const mergedText = (sql: string, rows: number): string => {
+    let texts = merged.get(sql);
+    if (!texts) {
+      texts = [];
+      merged.set(sql, texts);
+    }
+    return (texts[rows] ??= multiRowStatement(sql, rows));
+  };
 
   async function oneByOne(batch: Batch, rows: readonly PendingRow[]): Promise<void> {
     for (const row of rows) {
@@ -56,7 +67,7 @@ export function createRowBatcher(run: RunStatement): (sql: string, params: SqlVa
   async function send(batch: Batch, rows: readonly PendingRow[]): Promise<void> {
     if (rows.length === 1) return oneByOne(batch, rows);
     try {
-      await run(multiRowStatement(batch.sql, rows.length), rows.flatMap((r) => r.params), batch.durable);
+      await run(mergedText(batch.sql, rows.length), rows.flatMap((r) => r.params), batch.durable);
     } catch {
       return oneByOne(batch, rows);
     }
