@@ -2,8 +2,17 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { routeLabel, type Metrics } from './metrics.ts';
 
-/** Counts every request and its latency per bounded route label. */
+type CounterChild = ReturnType<Metrics['httpRequests']['labels']>;
+type HistogramChild = ReturnType<Metrics['httpDuration']['labels']>;
+
+/**
+ * Counts every request and its latency per bounded route label. Each label combination's series is
+ * looked up once and kept (prom-client would otherwise hash the label object on every call); the
+ * combinations are bounded: Node's HTTP parser accepts a fixed set of methods, routes are labels.
+ */
 export function httpMetrics(metrics: Metrics): Middleware {
+  const counters = new Map<string, CounterChild>();
+  const histograms = new Map<string, HistogramChild>();
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
@@ -11,8 +20,20 @@ export function httpMetrics(metrics: Metrics): Middleware {
     } finally {
       const route = routeLabel(ctx.path);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpRequests.inc({ method: ctx.method, route, status: String(ctx.status) });
-      metrics.httpDuration.observe({ method: ctx.method, route }, seconds);
+      const series = `${ctx.method} ${route}`;
+      let histogram = histograms.get(series);
+      if (!histogram) {
+        histogram = metrics.httpDuration.labels({ method: ctx.method, route });
+        histograms.set(series, histogram);
+      }
+      histogram.observe(seconds);
+      const withStatus = `${series} ${ctx.status}`;
+      let counter = counters.get(withStatus);
+      if (!counter) {
+        counter = metrics.httpRequests.labels({ method: ctx.method, route, status: String(ctx.status) });
+        counters.set(withStatus, counter);
+      }
+      counter.inc();
     }
   };
 }
