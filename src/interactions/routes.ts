@@ -7,9 +7,9 @@
 // Every POST is CSRF-checked and ends in a 303; every response carries the pages' security headers.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { pathScope } from './path-scope.ts';
 import type { Context, Middleware, Next } from 'koa';
 import { errors } from 'oidc-provider';
+import { pathScope } from './path-scope.ts';
 import { appendAudit } from '../audit/index.ts';
 import { handleAbort, handleConsent, showConsentPage } from './consent.ts';
 import { isValidCsrfToken } from './csrf.ts';

@@ -8,11 +8,11 @@
 // Same headers and CSP as the hosted pages; CSRF on every form; every POST ends in a 303.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { pathScope } from '../path-scope.ts';
 import type { Context, Middleware, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { pathScope } from '../path-scope.ts';
 import type { AccountRecord, AccountService } from '../../accounts/account-service.ts';
 import { remainingRecoveryCodes } from '../../accounts/recovery-codes.ts';
 import type { TotpService } from '../../accounts/totp.ts';
