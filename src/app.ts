@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './store/index.ts';
 import type { Logger } from './ops/logger.ts';
 import { withReadAhead } from './store/read-ahead.ts';
+import { settleBeforeAnswering } from './oidc/pending-writes.ts';
 
 /** Applied to every response; pages may tighten (never loosen) them for themselves. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -133,6 +134,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(bodyLimit);
   app.use(health(deps));
   if (deps.metrics) app.use(deps.metrics.endpoint);
+  // Writes a request left pending (a refresh's risk record) are stored before anything answers it.
+  app.use(settleBeforeAnswering);
   for (const route of deps.routes ?? []) app.use(route);
   app.use(deps.provider);
   return app;

@@ -1,6 +1,7 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Assessment } from './token-exchange/types.ts';
 import { invalidGrant } from './token-exchange/errors.ts';
+import { awaitBeforeAnswering } from './pending-writes.ts';
 
 /** What the risk engine sees when a refresh token is used. */
 export interface RefreshAssessmentContext {
@@ -13,7 +14,11 @@ export interface RefreshAssessmentContext {
   userAgent: string | undefined;
 }
 
-export type AssessRefresh = (ctx: RefreshAssessmentContext) => Promise<Assessment>;
+/**
+ * `recorded`, when given, settles once the assessment's own record is stored; the token endpoint's
+ * answer waits for it (pending-writes.ts), so the record may share a commit with the token writes.
+ */
+export type AssessRefresh = (ctx: RefreshAssessmentContext) => Promise<Assessment & { recorded?: Promise<void> }>;
 
 /**
  * Refresh tokens always rotate: the presented token is consumed and a new one issued; presenting a
@@ -26,7 +31,7 @@ export function rotateRefreshToken(assess: AssessRefresh | undefined): NonNullab
   return async (ctx: KoaContextWithOIDC) => {
     const token = ctx.oidc.entities.RefreshToken;
     if (assess && token) {
-      const { decision, reasons } = await assess({
+      const { decision, reasons, recorded } = await assess({
         clientId: token.clientId ?? '',
         accountId: token.accountId ?? '',
         grantId: token.grantId ?? '',
@@ -34,6 +39,7 @@ export function rotateRefreshToken(assess: AssessRefresh | undefined): NonNullab
         ip: ctx.ip,
         userAgent: ctx.get('user-agent') || undefined,
       });
+      if (recorded) awaitBeforeAnswering(ctx, recorded);
       if (decision !== 'allow') {
         const why = reasons.length > 0 ? `: ${reasons.join(', ')}` : '';
         throw invalidGrant(

@@ -52,9 +52,11 @@ function toAssessment(r: RiskDecision): Assessment {
   return { decision: r.decision, reasons: [...r.hardRules, `risk event ${r.eventId ?? 'unrecorded'}`] };
 }
 
+/** The refresh's record is written beside the token writes that follow (see RiskEngine.assessRecordingLater). */
 export function assessRefreshWith(engine: RiskEngine): AssessRefresh {
   return async (c) => {
-    return toAssessment(await engine.assess(refreshContext(c)));
+    const { decision, recorded } = await engine.assessRecordingLater(refreshContext(c));
+    return { ...toAssessment(decision), recorded };
   };
 }
 

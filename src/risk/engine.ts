@@ -61,9 +61,24 @@ export interface AssessFacts {
   hasSecondFactor?: boolean;
 }
 
+/** A decision whose RiskEvent row and audit entry are still being written. */
+export interface PendingRecord {
+  decision: RiskDecision;
+  /** Settles once both are stored; rejects if either write failed. */
+  recorded: Promise<void>;
+}
+
 export interface RiskEngine {
   readonly mode: RiskMode;
+  /** Scores, decides and records the event; resolves once the record is stored. */
   assess(ctx: RiskContext, facts?: AssessFacts): Promise<RiskDecision>;
+  /**
+   * The same decision, returned as soon as it is made, with the record's writes under way. For a
+   * caller that writes more before it answers (the token endpoint): the record then joins those
+   * writes' commit instead of waiting for one of its own. The caller must await `recorded` before it
+   * answers, so no decision goes unrecorded.
+   */
+  assessRecordingLater(ctx: RiskContext, facts?: AssessFacts): Promise<PendingRecord>;
   /**
    * Record the outcome of a step-up: passed makes the event trusted history, failed a denial.
    * `note` replaces the default reason appended ("second factor verified" / "second factor failed"),
@@ -120,10 +135,13 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     return clientId !== undefined && !(await rows.clientHasTrusted(clientId, ev.kind));
   }
 
-  async function assess(input: RiskContext, facts: AssessFacts = {}): Promise<RiskDecision> {
+  async function assessRecordingLater(input: RiskContext, facts: AssessFacts = {}): Promise<PendingRecord> {
     const ctx = riskContextSchema.parse(input);
     if (mode === 'off') {
-      return { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], hardRules: [], userMessage: '', eventId: null, modelVersion: 'off' };
+      return {
+        decision: { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], hardRules: [], userMessage: '', eventId: null, modelVersion: 'off' },
+        recorded: Promise.resolve(),
+      };
     }
     const model = await modelPromise;
     const ev = resolveEvent(ctx);
@@ -141,7 +159,7 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
     const id = randomUUID();
     // The row and its audit entry are independent writes: issued together, they share one commit.
-    await Promise.all([
+    const recorded = Promise.all([
       rows.insert({
         id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
         ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
@@ -157,12 +175,20 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
         data: { eventId: id, kind: ev.kind, decision, policyDecision, mode, score, reasons, modelVersion: model.version,
           clientId: ctx.clientId ?? null, ip: ev.ip, success: ctx.success },
       }),
-    ]);
-    options.onDecision?.(ev.kind, decision);
+    ]).then(() => options.onDecision?.(ev.kind, decision));
     return {
-      decision, policyDecision, score, reasons, hardRules: hardRules.map((r) => r.reason),
-      userMessage: userMessage(decision, ev.kind), eventId: id, modelVersion: model.version,
+      decision: {
+        decision, policyDecision, score, reasons, hardRules: hardRules.map((r) => r.reason),
+        userMessage: userMessage(decision, ev.kind), eventId: id, modelVersion: model.version,
+      },
+      recorded,
     };
+  }
+
+  async function assess(input: RiskContext, facts: AssessFacts = {}): Promise<RiskDecision> {
+    const { decision, recorded } = await assessRecordingLater(input, facts);
+    await recorded;
+    return decision;
   }
 
   async function resolveStepUp(eventId: string, passed: boolean, note?: string): Promise<void> {
@@ -179,5 +205,5 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     await db.riskEvent.updateMany({ where: { id: eventId, grantId: null }, data: { grantId } });
   }
 
-  return { mode, assess, resolveStepUp, linkGrant };
+  return { mode, assess, assessRecordingLater, resolveStepUp, linkGrant };
 }

@@ -17,13 +17,15 @@ const exchange: ExchangeAssessmentContext = {
 };
 
 function fakeEngine(answer: Partial<RiskDecision>, seen: RiskContext[]): RiskEngine {
+  const decide = (ctx: RiskContext): RiskDecision => {
+    seen.push(ctx);
+    return { decision: 'allow', policyDecision: 'allow', score: 0.9, reasons: ['new device', 'replayed'],
+      hardRules: ['replayed'], userMessage: '', eventId: 'ev-1', modelVersion: 'm', ...answer };
+  };
   return {
     mode: 'enforce',
-    assess: async (ctx) => {
-      seen.push(ctx);
-      return { decision: 'allow', policyDecision: 'allow', score: 0.9, reasons: ['new device', 'replayed'],
-        hardRules: ['replayed'], userMessage: '', eventId: 'ev-1', modelVersion: 'm', ...answer };
-    },
+    assess: async (ctx) => decide(ctx),
+    assessRecordingLater: async (ctx) => ({ decision: decide(ctx), recorded: Promise.resolve() }),
     resolveStepUp: async () => {},
     linkGrant: async () => {},
   };
@@ -50,6 +52,9 @@ test('token-endpoint answers carry hard rules and a reference, never the model s
   const denied = await assessExchangeWith(fakeEngine({ decision: 'deny' }, seen))(exchange);
   t.deepEqual(denied, { decision: 'deny', reasons: ['replayed', 'risk event ev-1'] });
   const allowed = await assessRefreshWith(fakeEngine({}, seen))({ clientId: 'p', accountId: 'a', grantId: 'g', tokenId: 't', ip: '1.2.3.4', userAgent: undefined });
-  t.deepEqual(allowed, { decision: 'allow', reasons: [] });
+  const { recorded, ...answer } = allowed;
+  t.deepEqual(answer, { decision: 'allow', reasons: [] });
+  // The refresh hook hands the record's write on, for the token endpoint to await before answering.
+  t.true(recorded instanceof Promise);
   t.is(seen.length, 2);
 });
