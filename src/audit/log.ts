@@ -1,15 +1,12 @@
-// The audit log: an append-only table where every entry carries the hash of the one before it.
-//
-// hash(n) = sha256hex(JSON.stringify([hash(n-1), seq, at (ISO 8601), kind, actor, subject, data]))
-// with hash(0) = 64 zeros and `data` canonical JSON text. A one-row head (AuditHead) holds the newest
-// seq and hash, written in the same transaction as the entry, so removing the newest entries is noticed
-// too. Limit: someone who can write the database can rewrite the whole chain and the head; detecting
-// that needs the head hash kept elsewhere (print it with `warden audit verify --json` and store it).
-import { createHash } from 'node:crypto';
+// The audit log: an append-only table where every entry is sealed together with the seal of the one
+// before it (chain.ts says how, and why the seal is keyed). A one-row head (AuditHead) holds the newest
+// seq and seal, written in the same transaction as the entry, so removing the newest entries is noticed
+// too. Limit: someone who can write the database can still remove the newest entries and set the head
+// back to an earlier entry; detecting that needs the head kept elsewhere (print it with
+// `warden audit verify --json` and store it).
 import { sqlRunnerFor, type Db, type SqlStep, type SqlSteps } from '../store/index.ts';
 import { canonicalJson, type JsonInput } from './canonical-json.ts';
-
-export const genesisHash = '0'.repeat(64);
+import { chainKey, entryHash, genesisHash } from './chain.ts';
 
 export interface AuditEntry {
   /** What happened, e.g. `login.success`, `client.create`, `keys.rotate`. */
@@ -20,8 +17,6 @@ export interface AuditEntry {
   subject?: string | null;
   data: { [key: string]: JsonInput | undefined };
 }
-
-export type AuditVerification = { ok: true; count: number; headHash: string } | { ok: false; seq: number; reason: string };
 
 /** Key names that would mean a secret is about to be written into the permanent log. */
 const secretKeyNames = new Set([
@@ -38,14 +33,6 @@ function assertNoSecrets(value: JsonInput | undefined, path: string): void {
     }
     assertNoSecrets(member, `${path}.${key}`);
   }
-}
-
-export function entryHash(
-  prevHash: string,
-  entry: { seq: number; at: Date; kind: string; actor: string | null; subject: string | null; data: string },
-): string {
-  const fields = [prevHash, entry.seq, entry.at.toISOString(), entry.kind, entry.actor, entry.subject, entry.data];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** An entry as the chain stores it, `data` as canonical JSON text. */
@@ -74,6 +61,7 @@ const queues = new WeakMap<Db, { pending: Pending[]; writing: boolean }>();
 
 function appendBatch(db: Db, batch: ChainEntry[]): Promise<void> {
   const sql = sqlRunnerFor(db);
+  const key = chainKey(db);
   return sql.atomic(function* (): SqlSteps<void> {
     if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
     // A no-op write that takes the lock and reads the head in one statement. The id is a parameter so
@@ -93,7 +81,7 @@ function appendBatch(db: Db, batch: ChainEntry[]): Promise<void> {
       // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
       const at = new Date();
       seq += 1;
-      const hash = entryHash(prevHash, { seq, at, ...entry });
+      const hash = entryHash(key, prevHash, { seq, at, ...entry });
       yield {
         sql: `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         params: [seq, sql.dateParam(at), entry.kind, entry.actor, entry.subject, entry.data, prevHash, hash],
@@ -127,6 +115,8 @@ async function writeQueued(db: Db, queue: { pending: Pending[]; writing: boolean
  */
 export async function appendAudit(db: Db, input: AuditEntry): Promise<void> {
   assertNoSecrets(input.data, 'data');
+  // Before anything is queued: a store opened without the master key fails here, not in a batch.
+  chainKey(db);
   const entry: ChainEntry = { kind: input.kind, actor: input.actor ?? null, subject: input.subject ?? null, data: canonicalJson(input.data) };
   if (sqlRunnerFor(db).kind === 'sqlite') return appendBatch(db, [entry]);
   let queue = queues.get(db);
@@ -139,44 +129,4 @@ export async function appendAudit(db: Db, input: AuditEntry): Promise<void> {
     target.pending.push({ entry, resolve, reject });
     if (!target.writing) void writeQueued(db, target);
   });
-}
-
-const batchSize = 1000;
-
-/** Walks the whole chain; reports the first entry that was changed, removed or moved. */
-export async function verifyAudit(db: Db): Promise<AuditVerification> {
-  let prevHash = genesisHash;
-  let expectedSeq = 1;
-  for (;;) {
-    const rows = await db.auditEvent.findMany({
-      where: { seq: { gte: expectedSeq } },
-      orderBy: { seq: 'asc' },
-      take: batchSize,
-    });
-    for (const row of rows) {
-      if (row.seq !== expectedSeq) {
-        return { ok: false, seq: expectedSeq, reason: `entry ${expectedSeq} is missing (the next one is ${row.seq})` };
-      }
-      if (row.prevHash !== prevHash) {
-        return { ok: false, seq: row.seq, reason: 'its previous-hash does not match the entry before it' };
-      }
-      if (entryHash(prevHash, row) !== row.hash) {
-        return { ok: false, seq: row.seq, reason: 'its content does not match its hash (the entry was altered)' };
-      }
-      prevHash = row.hash;
-      expectedSeq += 1;
-    }
-    if (rows.length < batchSize) break;
-  }
-  const count = expectedSeq - 1;
-  const head = await db.auditHead.findUnique({ where: { id: 1 } });
-  const headSeq = head?.seq ?? 0;
-  const headHash = head?.hash ?? genesisHash;
-  if (headSeq > count) {
-    return { ok: false, seq: count + 1, reason: `entries ${count + 1} to ${headSeq} were removed (the head records ${headSeq})` };
-  }
-  if (headSeq !== count || headHash !== prevHash) {
-    return { ok: false, seq: headSeq, reason: 'the chain head does not match the last entry' };
-  }
-  return { ok: true, count, headHash };
 }

@@ -6,7 +6,7 @@ import { createDb, storeKindOf, type Db, type Durability, type StoreKind } from 
 import { migrate } from './migrate.ts';
 
 export { Prisma, sqlRunnerFor, storeKindOf, type Db, type Durability, type StoreKind } from './db.ts';
-export type { SqlRunner, SqlStep, SqlSteps, SqlValue } from './sql.ts';
+export type { SqlRunner, SqlStatements, SqlStep, SqlSteps, SqlValue } from './sql.ts';
 export type * from './db.ts';
 export { migrate, type MigrateResult } from './migrate.ts';
 
@@ -21,6 +21,12 @@ export interface StoreConfig {
   dataDir: string;
   /** Default fast. On SQLite the first store opened on a file in a process sets it. */
   durability?: Durability;
+  /**
+   * WARDEN_SECRET_KEY: what protects data at rest that must not be forged by whoever can write the
+   * database (the audit chain's seals derive their key from it). A store opened without it can read
+   * and write everything else.
+   */
+  secretKey?: Buffer;
 }
 
 export interface OpenStoreOptions {
@@ -41,6 +47,13 @@ interface SharedSqlite {
  */
 const openSqlite = new Map<string, SharedSqlite>();
 
+const masterKeys = new WeakMap<Db, Buffer>();
+
+/** The master key the store was opened with (StoreConfig.secretKey), if any. */
+export function masterKeyOf(db: Db): Buffer | undefined {
+  return masterKeys.get(db);
+}
+
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   const kind = storeKindOf(config.databaseUrl);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -48,6 +61,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     if (options.migrate ?? true) await migrate(config);
     const db = createDb(config.databaseUrl, config.durability);
     await db.$connect();
+    if (config.secretKey) masterKeys.set(db, config.secretKey);
     return { db, kind, close: () => db.$disconnect() };
   }
 
@@ -61,6 +75,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   shared.users += 1;
   const entry = shared;
   const db = await entry.db;
+  if (config.secretKey) masterKeys.set(db, config.secretKey);
   let closed = false;
   return {
     db,

@@ -37,7 +37,7 @@ for (const kind of storeKinds) {
   test(`a changed entry is found [${kind}]`, async (t) => {
     const { db } = await setup(t, kind, 5);
     await db.auditEvent.update({ where: { seq: 3 }, data: { data: '{"a":"first","index":99,"z":"last"}' } });
-    t.deepEqual(await verifyAudit(db), { ok: false, seq: 3, reason: 'its content does not match its hash (the entry was altered)' });
+    t.deepEqual(await verifyAudit(db), { ok: false, seq: 3, reason: 'its content does not match its seal (the entry was altered)' });
   });
 
   test(`a changed entry whose hash was recomputed breaks the next link [${kind}]`, async (t) => {
@@ -117,8 +117,9 @@ for (const kind of storeKinds) {
   });
 
   test(`parallel appends from several processes form one chain [${kind}]`, async (t) => {
-    const { db, databaseUrl } = await setup(t, kind);
-    const workers = ['w1', 'w2', 'w3'].map((actor) => runStoreWorker(['audit', databaseUrl, '20', actor]));
+    const { db, databaseUrl, config } = await setup(t, kind);
+    const env = { WARDEN_SECRET_KEY: config.secretKey.toString('base64') };
+    const workers = ['w1', 'w2', 'w3'].map((actor) => runStoreWorker(['audit', databaseUrl, '20', actor], env));
     await Promise.all([...workers, ...Array.from({ length: 10 }, (_, index) => appendAudit(db, { kind: 'parent', data: { index } }))]);
     t.like(await verifyAudit(db), { ok: true, count: 70 });
     const perActor = await db.auditEvent.groupBy({ by: ['actor'], _count: { _all: true } });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { z } from 'zod';
 import { startWarden } from '../helpers/server.ts';
@@ -64,6 +65,13 @@ for (const kind of storeKinds) {
     const verify = await runCli(['audit', 'verify'], env);
     t.is(verify.code, 0, verify.stderr);
     t.regex(verify.stdout, /intact/);
+    const sealed = await runCli(['audit', 'seal'], env);
+    t.is(sealed.code, 0, sealed.stderr);
+    t.regex(sealed.stdout, /already sealed/);
+    // Under another master key no seal verifies: whoever lacks the key cannot forge one.
+    const otherKey = await runCli(['audit', 'verify'], { ...env, WARDEN_SECRET_KEY: randomBytes(32).toString('base64') });
+    t.is(otherKey.code, 3);
+    t.regex(otherKey.stderr, /audit log broken at entry 1: its content does not match its seal/);
 
     const migrate = await runCli(['migrate'], env);
     t.is(migrate.code, 0, migrate.stderr);
@@ -80,6 +88,10 @@ for (const kind of storeKinds) {
     const broken = await runCli(['audit', 'verify'], env);
     t.not(broken.code, 0);
     t.regex(broken.stderr, new RegExp(`entry ${first!.seq}`));
+    // Sealing never accepts an altered entry: it refuses, names it and changes nothing.
+    const refused = await runCli(['audit', 'seal'], env);
+    t.is(refused.code, 3);
+    t.regex(refused.stderr, new RegExp(`not sealed, nothing changed: entry ${first!.seq}`));
   });
 }
 

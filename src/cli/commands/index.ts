@@ -24,7 +24,7 @@ export const commands: Record<string, CommandEntry> = {
     actions: clientCommands,
   },
   keys: { summary: 'keys list | keys rotate', actions: keysCommands },
-  audit: { summary: 'audit verify', actions: auditCommands },
+  audit: { summary: 'audit verify | audit seal', actions: auditCommands },
   migrate: { summary: 'migrate', run: migrateCommand },
   risk: { summary: 'risk events [--account EMAIL] [--kind K] [--limit N]', actions: riskCommands },
   claims: {
