@@ -16,6 +16,7 @@ import { createProviderHost, type ProviderHost } from './oidc/provider-host.ts';
 import { loadCookieKeys } from './oidc/cookie-keys.ts';
 import { keyPolicyFromEnv, type KeyPolicy } from './oidc/key-policy.ts';
 import { prismaAdapter, startPurge } from './oidc/prisma-adapter.ts';
+import { tokenDigest } from './oidc/token-digest.ts';
 import type { RenderErrorHook } from './oidc/render-error.ts';
 import type { ProviderPages } from './oidc/logout-pages.ts';
 import type { AssessExchange } from './oidc/token-exchange/index.ts';
@@ -151,7 +152,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
         kind: 'token.exchanged',
         actor: event.clientId,
         subject: event.accountId,
-        data: { subjectTokenId: event.subjectTokenId ?? null, actor: event.actor ?? null, scope: event.scope, target: event.target ?? null },
+        data: { subjectTokenDigest: event.subjectTokenId === undefined ? null : tokenDigest(event.subjectTokenId), actor: event.actor ?? null, scope: event.scope, target: event.target ?? null },
       });
     },
   };

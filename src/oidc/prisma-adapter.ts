@@ -1,10 +1,12 @@
 // oidc-provider's storage contract over the OidcPayload table: one row per (model, id), the payload as
 // JSON, and the columns it is looked up by (grantId, uid, userCode) plus its expiry and consumption.
-// Expired rows count as absent on every read; startPurge() deletes them in the background.
+// Expired rows count as absent on every read; startPurge() deletes them in the background. Tokens,
+// codes and sessions are stored under the digest of their value, never the value (token-digest.ts).
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { accountColumns } from '../accounts/account-rows.ts';
 import { sqlRunnerFor, type Prisma, type Db, type SqlRunner } from '../store/index.ts';
 import { dropAhead, keepAhead, readingAhead, takeAhead } from '../store/read-ahead.ts';
+import { bearerModels, tokenDigest } from './token-digest.ts';
 
 /** Every model oidc-provider 9 persists through its adapter. */
 export const oidcModels = [
@@ -129,15 +131,46 @@ export function prismaAdapter(db: Db): AdapterConstructor {
 
   return class PrismaAdapter implements Adapter {
     readonly model: string;
+    /** Rows keyed by the digest of the value presented (token-digest.ts), without the value inside. */
+    private readonly bearer: boolean;
 
     constructor(model: string) {
       this.model = model;
+      this.bearer = bearerModels.has(model);
+    }
+
+    private rowId(id: string): string {
+      return this.bearer ? tokenDigest(id) : id;
+    }
+
+    /** The value presented is the payload's jti: put back what upsert() left out. */
+    private withId(payload: AdapterPayload | undefined, id: string): AdapterPayload | undefined {
+      if (!payload || !this.bearer || payload.jti !== undefined) return payload;
+      return { ...payload, jti: id };
+    }
+
+    /**
+     * A row written before ids were digested (keyed and holding the value itself) is found too, until
+     * it expires; only a miss pays for the second lookup.
+     */
+    private async findStored(id: string): Promise<AdapterPayload | undefined> {
+      const stored = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), this.rowId(id)]));
+      if (stored || !this.bearer) return this.withId(stored, id);
+      return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+    }
+
+    /** The row's key condition: a bearer row under its digest, or under the value from before digests. */
+    private idCondition(id: string): { sql: string; params: string[] } {
+      return this.bearer ? { sql: `"id" IN (?, ?)`, params: [tokenDigest(id), id] } : { sql: `"id" = ?`, params: [id] };
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
       dropAhead(this.model, id);
-      const { consumed, ...rest } = payload;
+      const { consumed, ...kept } = payload;
+      // The value presented never reaches the database: the row is found by its digest.
+      const { jti, ...withoutId } = kept;
+      const rest = this.bearer && jti === id ? withoutId : kept;
       const at = new Date();
       const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + expiresIn * 1000) : null;
       // oidc-provider re-saves a consumed token with `consumed` set. A save without it must not undo a
@@ -147,7 +180,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
         upsertPayload,
         [
           this.model,
-          id,
+          this.rowId(id),
           JSON.stringify(rest),
           optionalText(payload.grantId),
           optionalText(payload.userCode),
@@ -163,10 +196,13 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (readsAheadFor.has(this.model) && readingAhead()) return findReadingAhead(this.model, id);
+      if (readsAheadFor.has(this.model) && readingAhead()) {
+        const found = await findReadingAhead(this.model, this.rowId(id));
+        return found ? this.withId(found, id) : this.findStored(id);
+      }
       const ahead = takeAhead(this.model, id);
       if (ahead !== undefined) return ahead ? toPayload([ahead]) : undefined;
-      if (this.model !== 'Client') return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      if (this.model !== 'Client') return this.findStored(id);
       const cached = clientCache.get(id);
       if (cached && cached.until > Date.now()) return { ...cached.payload };
       const payload = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
@@ -190,16 +226,18 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     async consume(id: string): Promise<void> {
       dropAhead(this.model, id);
       // Only the first consumption is recorded, so the time reported for a replay is the original one.
+      const key = this.idCondition(id);
       await sql.execute(
-        `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND "id" = ? AND "consumedAt" IS NULL`,
-        [now(), this.model, id],
+        `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND ${key.sql} AND "consumedAt" IS NULL`,
+        [now(), this.model, ...key.params],
       );
     }
 
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
       dropAhead(this.model, id);
-      await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND "id" = ?`, [this.model, id]);
+      const key = this.idCondition(id);
+      await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND ${key.sql}`, [this.model, ...key.params]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -9,6 +9,7 @@ import { computeFeatures } from './features/index.ts';
 import { browserFamily } from './features/browser.ts';
 import { geoOf, networkPrefix, normalizeAddress } from './features/network.ts';
 import { loadRiskModel, type RiskModel } from './model.ts';
+import { tokenDigest } from '../oidc/token-digest.ts';
 import { applyMode, decide, firstUseReason, type Decision, type PolicyOptions, type RiskMode, type Thresholds } from './policy.ts';
 import { spec, toVector } from './spec.ts';
 
@@ -108,7 +109,10 @@ export function resolveEvent(ctx: ParsedRiskContext): ResolvedEvent {
     longitude: geo?.longitude ?? null,
     browserFamily: browserFamily(ctx.userAgent),
     deviceId: isLogin ? (ctx.deviceId ?? null) : null,
-    tokenId: ctx.kind === 'refresh' ? ctx.tokenId : ctx.kind === 'token_exchange' ? (ctx.subject.tokenId ?? null) : null,
+    // A digest: an opaque token's id is the token itself (oidc/token-digest.ts), and replay checks
+    // only compare ids.
+    tokenId: ctx.kind === 'refresh' ? tokenDigest(ctx.tokenId)
+      : ctx.kind === 'token_exchange' && ctx.subject.tokenId !== undefined ? tokenDigest(ctx.subject.tokenId) : null,
     grantId: ctx.kind === 'refresh' || ctx.kind === 'token_exchange' ? (ctx.grantId ?? null) : null,
   };
 }

@@ -2,6 +2,7 @@ import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Provider from 'oidc-provider';
 import { oidcModels, prismaAdapter, purgeExpired, startPurge } from '../../src/oidc/prisma-adapter.ts';
+import { tokenDigest } from '../../src/oidc/token-digest.ts';
 import { openTestStore, storeKinds, type TestStore } from '../helpers/store.ts';
 
 async function setup(t: { teardown(fn: () => Promise<void>): void }, kind: (typeof storeKinds)[number]): Promise<TestStore> {
@@ -57,12 +58,12 @@ for (const kind of storeKinds) {
     await new Adapter('Session').upsert('s1', { uid: 'uid-1' }, 60);
     await new Adapter('DeviceCode').upsert('d1', { userCode: 'CODE' }, 60);
     await new Adapter('Client').upsert('c1', { client_id: 'c1' });
-    const stored = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'Session', id: 's1' } } });
+    const stored = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'Session', id: tokenDigest('s1') } } });
     const expiresAt = stored.expiresAt?.getTime() ?? 0;
     t.true(expiresAt >= before + 60_000 && expiresAt <= Date.now() + 60_000);
     t.truthy(await new Adapter('Session').find('s1'));
 
-    await db.oidcPayload.updateMany({ where: { id: { in: ['s1', 'd1'] } }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await db.oidcPayload.updateMany({ where: { id: { in: [tokenDigest('s1'), 'd1'] } }, data: { expiresAt: new Date(Date.now() - 1) } });
     t.is(await new Adapter('Session').find('s1'), undefined);
     t.is(await new Adapter('Session').findByUid('uid-1'), undefined);
     t.is(await new Adapter('DeviceCode').findByUserCode('CODE'), undefined);
@@ -88,7 +89,7 @@ for (const kind of storeKinds) {
     const consumed = (await codes.find('c1'))?.consumed;
     t.true(typeof consumed === 'number' && consumed >= before && consumed <= before + 1);
     await db.oidcPayload.update({
-      where: { model_id: { model: 'AuthorizationCode', id: 'c1' } },
+      where: { model_id: { model: 'AuthorizationCode', id: tokenDigest('c1') } },
       data: { consumedAt: new Date((before - 100) * 1000) },
     });
     await codes.consume('c1');
@@ -103,7 +104,7 @@ for (const kind of storeKinds) {
     const tokens = new (prismaAdapter(db))('RefreshToken');
     await tokens.upsert('r1', { grantId: 'g1', consumed: 1_700_000_000 }, 60);
     t.is((await tokens.find('r1'))?.consumed, 1_700_000_000);
-    const row = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'RefreshToken', id: 'r1' } } });
+    const row = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'RefreshToken', id: tokenDigest('r1') } } });
     t.deepEqual(row.payload, { grantId: 'g1' });
   });
 
@@ -129,16 +130,16 @@ for (const kind of storeKinds) {
     await new Adapter('AccessToken').upsert('live', {}, 60);
     await new Adapter('Client').upsert('forever', {});
     await new Adapter('AccessToken').upsert('old', {}, 60);
-    await db.oidcPayload.updateMany({ where: { id: 'old' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db.oidcPayload.updateMany({ where: { id: tokenDigest('old') }, data: { expiresAt: new Date(Date.now() - 1000) } });
     t.is(await purgeExpired(db), 1);
-    t.deepEqual((await db.oidcPayload.findMany({ orderBy: { id: 'asc' } })).map((row) => row.id), ['forever', 'live']);
+    t.deepEqual((await db.oidcPayload.findMany({ orderBy: { createdAt: 'asc' } })).map((row) => row.id), [tokenDigest('live'), 'forever']);
 
     await new Adapter('AccessToken').upsert('soon', {}, 1);
     const errors: unknown[] = [];
     const stop = startPurge(db, 200, (error) => errors.push(error));
     t.teardown(stop);
     await sleep(1600);
-    t.is(await db.oidcPayload.count({ where: { id: 'soon' } }), 0);
+    t.is(await db.oidcPayload.count({ where: { id: tokenDigest('soon') } }), 0);
     t.is(await db.oidcPayload.count(), 2);
     t.deepEqual(errors, []);
     stop();
@@ -177,5 +178,39 @@ for (const kind of storeKinds) {
     t.is(rows.length, 1);
     t.truthy(rows[0]?.consumedAt);
     t.is((await provider.AuthorizationCode.find(codeValue))?.grantId, 'grant-2');
+  });
+
+  test(`bearer values are kept as digests: the value is in no row, yet found, consumed and destroyed by it [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    const value = 'rt-value-that-is-a-credential';
+    const tokens = new Adapter('RefreshToken');
+    await tokens.upsert(value, { jti: value, grantId: 'g1', accountId: 'a1' }, 60);
+    await new Adapter('Grant').upsert('g1', { jti: 'g1', accountId: 'a1' }, 60);
+    const rows = await db.oidcPayload.findMany();
+    t.false(JSON.stringify(rows).includes(value));
+    t.deepEqual(rows.map((row) => row.id).sort(), [tokenDigest(value), 'g1'].sort());
+    t.deepEqual(await tokens.find(value), { jti: value, grantId: 'g1', accountId: 'a1' });
+    await tokens.consume(value);
+    t.is(typeof (await tokens.find(value))?.consumed, 'number');
+    await tokens.destroy(value);
+    t.is(await tokens.find(value), undefined);
+    t.is(await db.oidcPayload.count({ where: { model: 'RefreshToken' } }), 0);
+    // Grants and clients keep their ids: they are not credentials.
+    t.deepEqual(await new Adapter('Grant').find('g1'), { jti: 'g1', accountId: 'a1' });
+  });
+
+  test(`a row stored under the value itself (before digests) is still found, consumed and destroyed [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const tokens = new (prismaAdapter(db))('RefreshToken');
+    await db.oidcPayload.create({
+      data: { model: 'RefreshToken', id: 'legacy-rt', payload: { jti: 'legacy-rt', grantId: 'g1' }, grantId: 'g1', expiresAt: new Date(Date.now() + 60_000) },
+    });
+    t.deepEqual(await tokens.find('legacy-rt'), { jti: 'legacy-rt', grantId: 'g1' });
+    await tokens.consume('legacy-rt');
+    t.is(typeof (await tokens.find('legacy-rt'))?.consumed, 'number');
+    await tokens.destroy('legacy-rt');
+    t.is(await tokens.find('legacy-rt'), undefined);
+    t.is(await db.oidcPayload.count(), 0);
   });
 }

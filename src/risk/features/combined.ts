@@ -184,7 +184,7 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   if (ctx.kind === 'refresh') {
     q.value(
       () => `${exists(`SELECT 1 FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'refresh' AND "success" = TRUE`)} AS "tokenUsed"`,
-      ctx.tokenId,
+      ev.tokenId,
     );
     if (!ctx.origin) {
       q.source(
@@ -204,7 +204,7 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
     if (ctx.subject.tokenId !== undefined) {
       q.value(
         () => `(SELECT COUNT(*) FROM "RiskEvent" WHERE "tokenId" = ? AND "kind" = 'token_exchange') AS "jtiSeen"`,
-        ctx.subject.tokenId,
+        ev.tokenId,
       );
     }
   }
