@@ -17,6 +17,7 @@ import { loadCookieKeys } from './oidc/cookie-keys.ts';
 import { keyPolicyFromEnv, type KeyPolicy } from './oidc/key-policy.ts';
 import { prismaAdapter, startPurge } from './oidc/prisma-adapter.ts';
 import { tokenDigest } from './oidc/token-digest.ts';
+import { sealStoredClientSecrets } from './oidc/client-secrets.ts';
 import type { RenderErrorHook } from './oidc/render-error.ts';
 import type { ProviderPages } from './oidc/logout-pages.ts';
 import type { AssessExchange } from './oidc/token-exchange/index.ts';
@@ -121,6 +122,8 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const { db } = store;
   const accounts = createAccountService(db);
   const cookieKeys = await loadCookieKeys(db, config.secretKey);
+  const sealedSecrets = await sealStoredClientSecrets(db);
+  if (sealedSecrets > 0) logger?.info({ clients: sealedSecrets }, 'sealed client secrets stored before secrets were sealed');
   const adapter = prismaAdapter(db);
   const riskEngine = options.risk === true ? riskEngineFromConfig(config, db, options.metrics?.onRiskDecision) : options.risk;
   const risk = riskEngine

@@ -7,6 +7,7 @@ import { accountColumns } from '../accounts/account-rows.ts';
 import { sqlRunnerFor, type Prisma, type Db, type SqlRunner } from '../store/index.ts';
 import { dropAhead, keepAhead, readingAhead, takeAhead } from '../store/read-ahead.ts';
 import { bearerModels, tokenDigest } from './token-digest.ts';
+import { openClientSecret, sealClientSecret } from './client-secrets.ts';
 
 /** Every model oidc-provider 9 persists through its adapter. */
 export const oidcModels = [
@@ -170,7 +171,8 @@ export function prismaAdapter(db: Db): AdapterConstructor {
       const { consumed, ...kept } = payload;
       // The value presented never reaches the database: the row is found by its digest.
       const { jti, ...withoutId } = kept;
-      const rest = this.bearer && jti === id ? withoutId : kept;
+      const unsealed = this.bearer && jti === id ? withoutId : kept;
+      const rest = this.model === 'Client' ? sealClientSecret(db, id, unsealed) : unsealed;
       const at = new Date();
       const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + expiresIn * 1000) : null;
       // oidc-provider re-saves a consumed token with `consumed` set. A save without it must not undo a
@@ -205,7 +207,8 @@ export function prismaAdapter(db: Db): AdapterConstructor {
       if (this.model !== 'Client') return this.findStored(id);
       const cached = clientCache.get(id);
       if (cached && cached.until > Date.now()) return { ...cached.payload };
-      const payload = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      const stored = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      const payload = stored && openClientSecret(db, id, stored);
       if (payload) {
         if (clientCache.size >= CLIENT_CACHE_MAX) clientCache.clear();
         clientCache.set(id, { payload, until: Date.now() + CLIENT_CACHE_MS });

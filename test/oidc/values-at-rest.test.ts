@@ -7,7 +7,7 @@ import { signInAndRedeem } from './_browser.ts';
 const REDIRECT = 'https://rp.example.test/cb';
 
 for (const kind of storeKinds) {
-  test(`no token, code or session cookie a client or browser holds is stored in the database [${kind}]`, async (t) => {
+  test(`no client secret, token, code or session cookie a client or browser holds is stored in the database [${kind}]`, async (t) => {
     const w = await startWarden({ kind });
     t.teardown(() => w.stop());
     const user = await w.createAccount();
@@ -21,7 +21,7 @@ for (const kind of storeKinds) {
 
     const session = browser.cookies.get('_session');
     const code = callback.searchParams.get('code');
-    const held = { session, code, access: tokens.access_token, refresh: tokens.refresh_token, rotatedAccess: rotated.access_token, rotatedRefresh: rotated.refresh_token };
+    const held = { clientSecret: c.client_secret, session, code, access: tokens.access_token, refresh: tokens.refresh_token, rotatedAccess: rotated.access_token, rotatedRefresh: rotated.refresh_token };
     for (const [name, value] of Object.entries(held)) t.true(typeof value === 'string' && value.length >= 20, `${name} was issued`);
 
     const stored = JSON.stringify([

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Provider from 'oidc-provider';
 import { oidcModels, prismaAdapter, purgeExpired, startPurge } from '../../src/oidc/prisma-adapter.ts';
 import { tokenDigest } from '../../src/oidc/token-digest.ts';
+import { sealStoredClientSecrets } from '../../src/oidc/client-secrets.ts';
 import { openTestStore, storeKinds, type TestStore } from '../helpers/store.ts';
 
 async function setup(t: { teardown(fn: () => Promise<void>): void }, kind: (typeof storeKinds)[number]): Promise<TestStore> {
@@ -212,5 +213,35 @@ for (const kind of storeKinds) {
     await tokens.destroy('legacy-rt');
     t.is(await tokens.find('legacy-rt'), undefined);
     t.is(await db.oidcPayload.count(), 0);
+  });
+
+  test(`a client's secret is sealed at rest and found open; one moved to another client does not open [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    const secret = 'client-secret-that-authenticates-the-client';
+    await new Adapter('Client').upsert('c1', { client_id: 'c1', client_secret: secret, redirect_uris: ['https://a.example/cb'] });
+    const row = await db.oidcPayload.findUniqueOrThrow({ where: { model_id: { model: 'Client', id: 'c1' } } });
+    t.false(JSON.stringify(row).includes(secret));
+    t.like(row.payload, { client_id: 'c1', redirect_uris: ['https://a.example/cb'] });
+    t.deepEqual(await new Adapter('Client').find('c1'), { client_id: 'c1', client_secret: secret, redirect_uris: ['https://a.example/cb'] });
+    // The envelope is bound to its client: copied onto another client's row, it fails instead of opening.
+    await db.oidcPayload.create({ data: { model: 'Client', id: 'c2', payload: { ...(row.payload as object), client_id: 'c2' } } });
+    await t.throwsAsync(new Adapter('Client').find('c2'), { message: /another context/ });
+  });
+
+  test(`client secrets stored before sealing are read as they are, and sealed at start [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const clients = new (prismaAdapter(db))('Client');
+    for (const id of ['old', 'unread']) {
+      await db.oidcPayload.create({ data: { model: 'Client', id, payload: { client_id: id, client_secret: `plain-${id}-secret` } } });
+    }
+    await db.oidcPayload.create({ data: { model: 'Client', id: 'public', payload: { client_id: 'public', token_endpoint_auth_method: 'none' } } });
+    t.deepEqual(await clients.find('old'), { client_id: 'old', client_secret: 'plain-old-secret' });
+    t.is(await sealStoredClientSecrets(db), 2);
+    t.is(await sealStoredClientSecrets(db), 0);
+    t.false(JSON.stringify(await db.oidcPayload.findMany()).includes('-secret'));
+    // Read for the first time after sealing (nothing cached): it opens.
+    t.deepEqual(await clients.find('unread'), { client_id: 'unread', client_secret: 'plain-unread-secret' });
+    t.deepEqual(await clients.find('public'), { client_id: 'public', token_endpoint_auth_method: 'none' });
   });
 }
