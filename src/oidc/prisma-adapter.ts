@@ -4,7 +4,7 @@
 // codes and sessions are stored under the digest of their value, never the value (token-digest.ts).
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { accountColumns } from '../accounts/account-rows.ts';
-import { sqlRunnerFor, type Prisma, type Db, type SqlRunner } from '../store/index.ts';
+import { sqlRunnerFor, type Prisma, type Db, type SqlRunner, type SqlValue } from '../store/index.ts';
 import { dropAhead, keepAhead, readingAhead, takeAhead } from '../store/read-ahead.ts';
 import { bearerModels, tokenDigest } from './token-digest.ts';
 import { openClientSecret, sealClientSecret } from './client-secrets.ts';
@@ -156,13 +156,21 @@ export function prismaAdapter(db: Db): AdapterConstructor {
      */
     private async findStored(id: string): Promise<AdapterPayload | undefined> {
       const stored = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), this.rowId(id)]));
-      if (stored || !this.bearer) return this.withId(stored, id);
-      return toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id]));
+      return stored ? this.withId(stored, id) : this.findUndigested(id);
     }
 
-    /** The row's key condition: a bearer row under its digest, or under the value from before digests. */
-    private idCondition(id: string): { sql: string; params: string[] } {
-      return this.bearer ? { sql: `"id" IN (?, ?)`, params: [tokenDigest(id), id] } : { sql: `"id" = ?`, params: [id] };
+    private async findUndigested(id: string): Promise<AdapterPayload | undefined> {
+      return this.bearer ? toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), id])) : undefined;
+    }
+
+    /**
+     * A write by id: on the row under the digest and, when that changed nothing, on a row stored under
+     * the value from before digests. (One `"id" IN (?, ?)` statement instead cost PostgreSQL four times
+     * as much per consumption under its generic plan.)
+     */
+    private async writeById(id: string, statement: string, params: (rowId: string) => SqlValue[]): Promise<void> {
+      const changed = await sql.execute(statement, params(this.rowId(id)));
+      if (changed === 0 && this.bearer) await sql.execute(statement, params(id));
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -200,7 +208,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (readsAheadFor.has(this.model) && readingAhead()) {
         const found = await findReadingAhead(this.model, this.rowId(id));
-        return found ? this.withId(found, id) : this.findStored(id);
+        return found ? this.withId(found, id) : this.findUndigested(id);
       }
       const ahead = takeAhead(this.model, id);
       if (ahead !== undefined) return ahead ? toPayload([ahead]) : undefined;
@@ -229,18 +237,18 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     async consume(id: string): Promise<void> {
       dropAhead(this.model, id);
       // Only the first consumption is recorded, so the time reported for a replay is the original one.
-      const key = this.idCondition(id);
-      await sql.execute(
-        `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND ${key.sql} AND "consumedAt" IS NULL`,
-        [now(), this.model, ...key.params],
+      const at = now();
+      await this.writeById(
+        id,
+        `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND "id" = ? AND "consumedAt" IS NULL`,
+        (rowId) => [at, this.model, rowId],
       );
     }
 
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
       dropAhead(this.model, id);
-      const key = this.idCondition(id);
-      await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND ${key.sql}`, [this.model, ...key.params]);
+      await this.writeById(id, `DELETE FROM "OidcPayload" WHERE "model" = ? AND "id" = ?`, (rowId) => [this.model, rowId]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

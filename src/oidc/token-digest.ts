@@ -3,10 +3,12 @@
 // A leaked backup or a read-only SQL injection then yields no usable token, session cookie or code,
 // while a lookup by the presented value stays one index probe. The values carry 256 random bits, so a
 // plain hash (no salt, no key) cannot be reversed by guessing.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+// crypto.hash, not createHash: on every token request, and the one-shot form skips the Hash object
+// (a CPU profile of scored refreshes had createHash at 2% of the server's time).
 export function tokenDigest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  return hash('sha256', value, 'base64url');
 }
 
 /**
