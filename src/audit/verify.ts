@@ -22,7 +22,6 @@ export interface ChainProblem {
 export class ChainWalk {
   prevHash = genesisHash;
   expectedSeq = 1;
-  unsealed = 0;
 
   constructor(
     private readonly key: Buffer,
@@ -44,8 +43,6 @@ export class ChainWalk {
         seq,
         reason: 'it is not sealed with the audit key: written before Warden sealed its audit log (`warden audit seal` checks and seals such entries once), or forged',
       };
-    } else {
-      this.unsealed += 1;
     }
     this.prevHash = row.hash;
     this.expectedSeq += 1;

@@ -22,9 +22,9 @@ export interface StoreConfig {
   /** Default fast. On SQLite the first store opened on a file in a process sets it. */
   durability?: Durability;
   /**
-   * WARDEN_SECRET_KEY: what protects data at rest that must not be forged by whoever can write the
-   * database (the audit chain's seals derive their key from it). A store opened without it can read
-   * and write everything else.
+   * WARDEN_SECRET_KEY: what protects data at rest from whoever can read or write the database (the
+   * audit chain's seals derive their key from it; client secrets are sealed under it). A store opened
+   * without it refuses those two; everything else works.
    */
   secretKey?: Buffer;
 }

@@ -111,6 +111,7 @@ test('bad input gets a readable message and a non-zero exit', async (t) => {
     { args: ['client', 'add', '--name', 'Frag', '--redirect-uri', 'https://a.example/cb#x'], code: 1, message: /fragment/ },
     { args: ['client', 'add', '--name', 'Implicit', '--grant-type', 'implicit'], code: 1, message: /grant type/ },
     { args: ['client', 'add', '--name', 'Pw', '--grant-type', 'password'], code: 1, message: /grant type/ },
+    { args: ['audit', 'seal', '--force'], code: 2, message: /force/ },
     { args: ['risk', 'events', '--limit', '0'], code: 2, message: /--limit/ },
     { args: ['risk', 'events', '--kind', 'teleport'], code: 2, message: /--kind/ },
     { args: ['risk', 'events', '--account', 'nobody@example.com'], code: 1, message: /no account/ },

@@ -2,7 +2,7 @@ import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Provider from 'oidc-provider';
 import { oidcModels, prismaAdapter, purgeExpired, startPurge } from '../../src/oidc/prisma-adapter.ts';
-import { tokenDigest } from '../../src/oidc/token-digest.ts';
+import { bearerModels, tokenDigest } from '../../src/oidc/token-digest.ts';
 import { sealStoredClientSecrets } from '../../src/oidc/client-secrets.ts';
 import { openTestStore, storeKinds, type TestStore } from '../helpers/store.ts';
 
@@ -199,6 +199,20 @@ for (const kind of storeKinds) {
     t.is(await db.oidcPayload.count({ where: { model: 'RefreshToken' } }), 0);
     // Grants and clients keep their ids: they are not credentials.
     t.deepEqual(await new Adapter('Grant').find('g1'), { jti: 'g1', accountId: 'a1' });
+  });
+
+  test(`every bearer model is stored under the digest, every other model under its id [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    const Adapter = prismaAdapter(db);
+    for (const model of oidcModels) await new Adapter(model).upsert(`value-of-${model}`, { jti: `value-of-${model}` }, 60);
+    const rows = await db.oidcPayload.findMany();
+    for (const model of oidcModels) {
+      const row = rows.find((r) => r.model === model);
+      const value = `value-of-${model}`;
+      t.is(row?.id, bearerModels.has(model) ? tokenDigest(value) : value, model);
+      if (bearerModels.has(model)) t.false(JSON.stringify(row).includes(value), `${model} holds no value`);
+    }
+    t.true(['Session', 'AccessToken', 'RefreshToken', 'AuthorizationCode', 'RegistrationAccessToken', 'PushedAuthorizationRequest'].every((m) => bearerModels.has(m)));
   });
 
   test(`a row stored under the value itself (before digests) is still found, consumed and destroyed [${kind}]`, async (t) => {
