@@ -8,6 +8,7 @@
 // them, and sealing again would accept whatever they wrote. A log that verified before must not need
 // sealing twice.
 import { sqlRunnerFor, type Db, type SqlStatements } from '../store/index.ts';
+import type { KeyObject } from 'node:crypto';
 import { chainKey, entryHash, genesisHash } from './chain.ts';
 import { appendAudit } from './log.ts';
 import { ChainWalk, type ChainProblem, type StoredEntry } from './verify.ts';
@@ -26,7 +27,7 @@ function storedEntry(row: Record<string, unknown>, readDate: (value: unknown) =>
   };
 }
 
-async function sealAll(tx: SqlStatements, key: Buffer, readDate: (value: unknown) => Date | null): Promise<AuditSealing> {
+async function sealAll(tx: SqlStatements, key: KeyObject, readDate: (value: unknown) => Date | null): Promise<AuditSealing> {
   // A no-op write first: it takes SQLite's write lock, or PostgreSQL's lock on the head row.
   const [head] = await tx.query(`UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = ? RETURNING "seq", "hash"`, [1]);
   const walk = new ChainWalk(key, true);

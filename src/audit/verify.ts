@@ -1,6 +1,7 @@
 // Verification of the audit chain: every entry in order, each sealed with the key over its own fields
 // and the seal before it, and the head naming the last one.
 import type { Db } from '../store/index.ts';
+import type { KeyObject } from 'node:crypto';
 import { chainKey, entryHash, genesisHash, isSealed, legacyEntryHash, type ChainFields } from './chain.ts';
 
 export type AuditVerification = { ok: true; count: number; headHash: string } | { ok: false; seq: number; reason: string };
@@ -24,7 +25,7 @@ export class ChainWalk {
   expectedSeq = 1;
 
   constructor(
-    private readonly key: Buffer,
+    private readonly key: KeyObject,
     private readonly acceptUnsealed: boolean,
   ) {}
 
