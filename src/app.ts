@@ -4,6 +4,7 @@ import type { Db } from './store/index.ts';
 import type { Logger } from './ops/logger.ts';
 import { withReadAhead } from './store/read-ahead.ts';
 import { settleBeforeAnswering } from './oidc/pending-writes.ts';
+import type { CookieSigner } from './oidc/cookie-signer.ts';
 
 /** Applied to every response; pages may tighten (never loosen) them for themselves. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -29,7 +30,7 @@ export interface AppState {
 export interface AppDeps {
   db: Db;
   /** Keygrip keys for signed cookies (shared with the provider, whose middleware runs on our context). */
-  cookieKeys: string[];
+  cookieSigner: CookieSigner;
   trustProxy: boolean;
   logger?: Logger;
   /** Serves GET /metrics and counts requests (the lead's src/ops). */
@@ -123,7 +124,8 @@ function health(deps: AppDeps): Middleware {
  * only adds them on endpoints meant for browsers' fetch: discovery, JWKS, token, userinfo...).
  */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy, keys: deps.cookieKeys });
+  const app = new Koa({ proxy: deps.trustProxy });
+  app.keys = deps.cookieSigner;
   // Koa's own error logging would print stacks to stderr; requestContext logs them as JSON instead.
   app.silent = true;
   app.use(requestContext(deps.logger));

@@ -14,6 +14,7 @@ import { createAccountService, type AccountService } from './accounts/account-se
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { createProviderHost, type ProviderHost } from './oidc/provider-host.ts';
 import { loadCookieKeys } from './oidc/cookie-keys.ts';
+import { CookieSigner } from './oidc/cookie-signer.ts';
 import { keyPolicyFromEnv, type KeyPolicy } from './oidc/key-policy.ts';
 import { prismaAdapter, startPurge } from './oidc/prisma-adapter.ts';
 import { tokenDigest } from './oidc/token-digest.ts';
@@ -121,7 +122,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const { config, store, logger } = options;
   const { db } = store;
   const accounts = createAccountService(db);
-  const cookieKeys = await loadCookieKeys(db, config.secretKey);
+  const cookieSigner = new CookieSigner(await loadCookieKeys(db, config.secretKey));
   const sealedSecrets = await sealStoredClientSecrets(db);
   if (sealedSecrets > 0) logger?.info({ clients: sealedSecrets }, 'sealed client secrets stored before secrets were sealed');
   const adapter = prismaAdapter(db);
@@ -140,7 +141,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const providerDeps: Omit<ProviderDeps, 'jwks'> = {
     issuer: config.issuer,
     adapter,
-    cookieKeys,
+    cookieSigner,
     dpopNonceSecret: dpopNonceSecret(config.secretKey),
     accounts,
     registration: config.registration,
@@ -181,7 +182,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const routeContext: RouteContext = { provider: host.provider, config, store, accounts };
   const app = createApp({
     db,
-    cookieKeys,
+    cookieSigner,
     trustProxy: config.trustProxy,
     provider: host.middleware,
     routes: (options.routes ?? [hostedPages(risk, options.metrics?.onLoginOutcome), accountPages]).map((build) => build(routeContext)),

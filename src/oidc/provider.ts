@@ -5,6 +5,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import { createFindAccount, staleSessionCheck } from '../accounts/oidc-account.ts';
 import { claims, SCOPES } from './scopes.ts';
 import { ttl } from './ttl.ts';
+import type { CookieSigner } from './cookie-signer.ts';
 import { features, type RegistrationMode } from './features.ts';
 import { extraClientMetadata } from './client-metadata.ts';
 import { assertClientAssertion, clientBasedCORS, pkce } from './policies.ts';
@@ -23,7 +24,8 @@ export interface ProviderDeps {
   /** Private signing keys, ordered so the key that signs comes first per alg (see keys.ts). */
   jwks: { keys: SigningJwk[] };
   /** Keygrip keys for the provider's signed cookies, newest first. */
-  cookieKeys: string[];
+  /** Signs the provider's cookies (cookie-signer.ts); the same one as the app's. */
+  cookieSigner: CookieSigner;
   dpopNonceSecret: Buffer;
   accounts: Pick<AccountService, 'findById'>;
   registration: RegistrationMode;
@@ -103,7 +105,7 @@ function configuration(deps: ProviderDeps): Configuration {
     renderError: toProviderRenderError(deps.renderError),
     enableHttpPostMethods: https,
     cookies: {
-      keys: deps.cookieKeys,
+      keys: deps.cookieSigner,
       long: https ? { httpOnly: true, sameSite: 'none', secure: true } : { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
     },
