@@ -27,6 +27,18 @@ export const loginFormSchema = z.object({
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
 });
 
+// login_hint comes from the authorization request, so anybody who can send a browser to us chooses it:
+// it only ever goes into the login field (escaped by the view), and only at a length a login can have.
+// The longest deliverable email address is 254 characters; anything longer is not worth echoing.
+const LOGIN_HINT_MAX_LENGTH = 256;
+const loginHintSchema = z.string().trim().min(1).max(LOGIN_HINT_MAX_LENGTH);
+
+/** The interaction's login_hint when it is usable as the login field's initial value. */
+function loginHintOf(interaction: Interaction): string | undefined {
+  const hint = loginHintSchema.safeParse(interaction.params['login_hint']);
+  return hint.success ? hint.data : undefined;
+}
+
 interface LoginPageOptions {
   error?: string | undefined;
   notice?: string | undefined;
@@ -43,7 +55,6 @@ export async function showLoginPage(
   const { uid } = interaction;
   const flash = takeFlash(ctx, uid);
   const client = await describeClient(deps, clientIdOf(interaction));
-  const loginHint = typeof interaction.params['login_hint'] === 'string' ? interaction.params['login_hint'] : '';
   const upstreams = deps.upstreams ? await deps.upstreams() : [];
   sendPage(
     ctx,
@@ -53,7 +64,7 @@ export async function showLoginPage(
       clientName: client?.name,
       error: options.error ?? (flash.error ? FLASH_MESSAGES[flash.error] : undefined),
       notice: options.notice ?? (flash.notice ? FLASH_MESSAGES[flash.notice] : undefined),
-      login: options.login ?? flash.login ?? loginHint,
+      login: options.login ?? flash.login ?? loginHintOf(interaction) ?? '',
       csrf: csrfToken(ctx, uid),
       upstreams: upstreams.map((upstream) => ({
         displayName: upstream.displayName,

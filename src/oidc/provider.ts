@@ -111,7 +111,8 @@ function configuration(deps: ProviderDeps): Configuration {
     },
     clockTolerance: 15,
     fetch: outboundFetch(deps.allowPrivateNetworkFetch),
-    discovery: { claim_types_supported: ['normal'] },
+    // The hosted pages exist in English only: ui_locales is accepted and the pages stay English.
+    discovery: { claim_types_supported: ['normal'], ui_locales_supported: ['en'] },
   };
 }
 
