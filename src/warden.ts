@@ -11,7 +11,8 @@ import { createApp } from './app.ts';
 import { createInteractionRoutes, providerPages, renderErrorPage } from './interactions/index.ts';
 import { appendAudit } from './audit/index.ts';
 import { createAccountService, type AccountService } from './accounts/account-service.ts';
-import { createProvider, type ProviderDeps } from './oidc/provider.ts';
+import { createProvider, servesPostNatively, type ProviderDeps } from './oidc/provider.ts';
+import { postAsGet } from './oidc/post-as-get.ts';
 import { createProviderHost, type ProviderHost } from './oidc/provider-host.ts';
 import { loadCookieKeys } from './oidc/cookie-keys.ts';
 import { CookieSigner } from './oidc/cookie-signer.ts';
@@ -180,11 +181,14 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   });
 
   const routeContext: RouteContext = { provider: host.provider, config, store, accounts };
+  const provider: Middleware = servesPostNatively(config.issuer)
+    ? host.middleware
+    : (ctx, next) => postAsGet(ctx, () => host.middleware(ctx, next));
   const app = createApp({
     db,
     cookieSigner,
     trustProxy: config.trustProxy,
-    provider: host.middleware,
+    provider,
     routes: (options.routes ?? [hostedPages(risk, options.metrics?.onLoginOutcome), accountPages]).map((build) => build(routeContext)),
     ...(logger ? { logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),

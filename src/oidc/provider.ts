@@ -64,11 +64,17 @@ function interactionPolicyWithStaleSessionCheck(): NonNullable<NonNullable<Confi
   return policy;
 }
 
+/**
+ * POST to the authorization (and logout) endpoint arrives cross-site, so the library serves it only
+ * with a SameSite=None session cookie, which browsers accept only with Secure: possible behind https
+ * only. A plain-http issuer keeps SameSite=Lax and turns such a POST into a GET (post-as-get.ts).
+ */
+export function servesPostNatively(issuer: string): boolean {
+  return issuer.startsWith('https:');
+}
+
 function configuration(deps: ProviderDeps): Configuration {
-  // POST to the authorization (and logout) endpoint arrives cross-site, so the session cookie must be
-  // SameSite=None, which browsers only accept with Secure: possible behind https only. A plain-http
-  // issuer (local development) keeps GET and SameSite=Lax.
-  const https = deps.issuer.startsWith('https:');
+  const https = servesPostNatively(deps.issuer);
   return {
     adapter: deps.adapter,
     jwks: deps.jwks,

@@ -91,7 +91,8 @@ export interface SignInOptions {
   redirectUri?: string;
   params?: Record<string, string>;
   browser?: Browser;
-  /** Skip the consent step check (already consented). */
+  /** How the browser sends the authorization request (default GET; POST as a form, as an RP's page would). */
+  method?: 'GET' | 'POST';
 }
 
 /**
@@ -120,7 +121,10 @@ export async function signIn(
     ...options.params,
   });
   const origin = new URL(w.issuer).origin;
-  let step = await browser.follow(await browser.get(url), url.href, origin);
+  const first = options.method === 'POST'
+    ? await browser.post(new URL(url.pathname, url), Object.fromEntries(url.searchParams))
+    : await browser.get(url);
+  let step = await browser.follow(first, url.href, origin);
   const pages: string[] = [];
 
   for (let hops = 0; hops < 5 && !step.leftTo; hops++) {
