@@ -59,37 +59,86 @@ const MAX_BATCH = 500;
 // one event-loop turn already; a queue there would only make each entry wait for the previous group.
 const queues = new WeakMap<Db, { pending: Pending[]; writing: boolean }>();
 
-function appendBatch(db: Db, batch: ChainEntry[]): Promise<void> {
-  const sql = sqlRunnerFor(db);
+interface Head {
+  seq: number;
+  hash: string;
+}
+
+/** The batch's entries sealed onto `head`, and the head they leave. */
+function sealOnto(db: Db, head: Head, batch: readonly ChainEntry[]) {
   const key = chainKey(db);
-  return sql.atomic(function* (): SqlSteps<void> {
+  const dateParam = sqlRunnerFor(db).dateParam;
+  let { seq, hash: prevHash } = head;
+  const rows = batch.map((entry) => {
+    // Taken under the lock (or, on the fast path, with the head unmoved), so times follow the chain
+    // order (up to clock differences between hosts).
+    const at = new Date();
+    seq += 1;
+    const hash = entryHash(key, prevHash, { seq, at, ...entry });
+    const row = { seq, at: dateParam(at), kind: entry.kind, actor: entry.actor, subject: entry.subject, data: entry.data, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  return { rows, head: { seq, hash: prevHash } };
+}
+
+// PostgreSQL: where this process last left the head. While it is still there (no other process has
+// appended since), a batch is one autocommitted statement that moves the head only from there and
+// inserts the entries only if it moved: one round trip where the locking transaction takes six (a
+// password login appends three entries). A head moved by anyone else makes it write nothing, and the
+// batch takes the locking transaction instead. The head's row lock orders the two: a statement
+// waiting on it checks its condition again against the head the other one committed.
+const knownHeads = new WeakMap<Db, Head>();
+
+const APPEND_FROM_KNOWN_HEAD = `WITH "moved" AS (
+  UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = ? AND "seq" = ? AND "hash" = ? RETURNING "id"
+)
+INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash")
+SELECT e."seq", e."at", e."kind", e."actor", e."subject", e."data", e."prevHash", e."hash"
+FROM json_to_recordset(CAST(? AS json)) AS e("seq" integer, "at" timestamp(3), "kind" text, "actor" text, "subject" text, "data" text, "prevHash" text, "hash" text)
+WHERE EXISTS (SELECT 1 FROM "moved")
+RETURNING "seq"`;
+
+async function appendFromKnownHead(db: Db, batch: readonly ChainEntry[]): Promise<boolean> {
+  const known = knownHeads.get(db);
+  if (!known) return false;
+  const { rows, head } = sealOnto(db, known, batch);
+  const inserted = await sqlRunnerFor(db).query(APPEND_FROM_KNOWN_HEAD, [head.seq, head.hash, 1, known.seq, known.hash, JSON.stringify(rows)]);
+  if (inserted.length !== batch.length) {
+    knownHeads.delete(db);
+    return false;
+  }
+  knownHeads.set(db, head);
+  return true;
+}
+
+async function appendBatch(db: Db, batch: readonly ChainEntry[]): Promise<void> {
+  const sql = sqlRunnerFor(db);
+  if (sql.kind === 'postgresql' && (await appendFromKnownHead(db, batch))) return;
+  const head = await sql.atomic(function* (): SqlSteps<Head> {
     if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
     // A no-op write that takes the lock and reads the head in one statement. The id is a parameter so
     // that PostgreSQL plans the statement once per connection (statements without parameters are not
     // named: it planned this one on every batch).
     const lockHead: SqlStep = { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = ? RETURNING "seq", "hash"`, params: [1] };
-    let [head] = yield lockHead;
-    if (!head) {
+    let [current] = yield lockHead;
+    if (!current) {
       // The very first entry: create the head (or find that a concurrent first append just did).
       yield { sql: `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?) ON CONFLICT ("id") DO NOTHING`, params: [genesisHash] };
-      [head] = yield lockHead;
+      [current] = yield lockHead;
     }
-    if (!head || typeof head.hash !== 'string') throw new Error('the audit head row is missing');
-    let prevHash = head.hash;
-    let seq = Number(head.seq);
-    for (const entry of batch) {
-      // Taken under the lock, so times follow the chain order (up to clock differences between hosts).
-      const at = new Date();
-      seq += 1;
-      const hash = entryHash(key, prevHash, { seq, at, ...entry });
+    if (!current || typeof current.hash !== 'string') throw new Error('the audit head row is missing');
+    const { rows, head: next } = sealOnto(db, { seq: Number(current.seq), hash: current.hash }, batch);
+    for (const row of rows) {
       yield {
         sql: `INSERT INTO "AuditEvent" ("seq", "at", "kind", "actor", "subject", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        params: [seq, sql.dateParam(at), entry.kind, entry.actor, entry.subject, entry.data, prevHash, hash],
+        params: [row.seq, row.at, row.kind, row.actor, row.subject, row.data, row.prevHash, row.hash],
       };
-      prevHash = hash;
     }
-    yield { sql: `UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, params: [seq, prevHash] };
+    yield { sql: `UPDATE "AuditHead" SET "seq" = ?, "hash" = ? WHERE "id" = 1`, params: [next.seq, next.hash] };
+    return next;
   });
+  if (sql.kind === 'postgresql') knownHeads.set(db, head);
 }
 
 async function writeQueued(db: Db, queue: { pending: Pending[]; writing: boolean }): Promise<void> {

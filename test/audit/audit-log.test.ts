@@ -1,4 +1,6 @@
 import test from 'ava';
+import pg from 'pg';
+import { openStore } from '../../src/store/index.ts';
 import { appendAudit, verifyAudit } from '../../src/audit/index.ts';
 import { runStoreWorker } from '../helpers/processes.ts';
 import { openTestStore, storeKinds, type StoreKind, type TestStore } from '../helpers/store.ts';
@@ -129,3 +131,34 @@ for (const kind of storeKinds) {
     );
   });
 }
+
+// PostgreSQL appends from the head this process left in one statement (log.ts); these check that the
+// shortcut is taken and that it never forks the chain when another process moved the head meanwhile.
+test('[postgresql] appends from two stores taking turns keep one chain: a stale known head writes nothing and takes the lock', async (t) => {
+  const a = await setup(t, 'postgresql');
+  const b = await openStore(a.config);
+  t.teardown(() => b.close());
+  const turns = ['a', 'a', 'b', 'a', 'b', 'b', 'a', 'a'];
+  for (const [index, who] of turns.entries()) {
+    await appendAudit(who === 'a' ? a.db : b.db, { kind: 'turn', actor: who, data: { index } });
+  }
+  t.like(await verifyAudit(a.db), { ok: true, count: turns.length });
+  const rows = await a.db.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+  t.deepEqual(rows.map((row) => row.seq), turns.map((_, index) => index + 1));
+  t.deepEqual(rows.map((row) => row.actor), turns);
+});
+
+test('[postgresql] appends after the first take one statement each: the head row is updated once per append, not twice', async (t) => {
+  const s = await setup(t, 'postgresql');
+  for (let index = 0; index < 10; index += 1) await appendAudit(s.db, { kind: 'sequential', data: { index } });
+  t.like(await verifyAudit(s.db), { ok: true, count: 10 });
+  // A backend reports its table counters when it ends: close the store's connections first.
+  await s.store.close();
+  const client = new pg.Client({ connectionString: s.databaseUrl });
+  await client.connect();
+  t.teardown(() => client.end());
+  const { rows } = await client.query<{ updates: string }>(`SELECT n_tup_upd AS updates FROM pg_stat_user_tables WHERE relname = 'AuditHead'`);
+  // The first append takes the lock (a no-op update, then the new head); the nine after it are one
+  // update each. Without the shortcut this would be 20.
+  t.is(Number(rows[0]?.updates), 11);
+});
