@@ -152,13 +152,20 @@ export async function handleLogin(ctx: Context, deps: ResolvedDeps, interaction:
     await failLogin(ctx, deps, interaction, login);
     return;
   }
-  await deps.throttle.succeeded(decision.reservation);
-
-  let amr: readonly string[] = ['pwd'];
-  for (const stage of deps.loginStages) {
-    const outcome = await stage({ ctx, interaction, account: verification.account, address, amr });
-    if (outcome.action === 'responded') return;
-    if (outcome.amr) amr = [...new Set([...amr, ...outcome.amr])];
+  // Released beside the stages' own writes (the risk record): they share a commit on SQLite. Every
+  // way out of here waits for it, so a failed release still fails the request.
+  const released = deps.throttle.succeeded(decision.reservation);
+  // Handled from now on (a rejection while the stages run is not an unhandled one); awaited below.
+  released.catch(() => undefined);
+  try {
+    let amr: readonly string[] = ['pwd'];
+    for (const stage of deps.loginStages) {
+      const outcome = await stage({ ctx, interaction, account: verification.account, address, amr });
+      if (outcome.action === 'responded') return;
+      if (outcome.amr) amr = [...new Set([...amr, ...outcome.amr])];
+    }
+    await completeLogin(ctx, deps, interaction, verification.account, amr);
+  } finally {
+    await released;
   }
-  await completeLogin(ctx, deps, interaction, verification.account, amr);
 }

@@ -194,9 +194,15 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
         const waiting = blockedFor(blocked.get(keys[scope]) ?? null, now);
         if (waiting > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waiting / SECOND), scope };
       }
-      for (const scope of scopes) {
-        const waiting = await count(scope, keys[scope], now);
-        if (waiting > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waiting / SECOND), scope };
+      // The three counts go together (one group commit on SQLite, three connections at once on
+      // PostgreSQL). One refused by a delay another attempt has just started gives back the slots the
+      // others took, so a refused attempt still counts in none of them.
+      const waits = await Promise.all(scopes.map((scope) => count(scope, keys[scope], now)));
+      const refused = scopes.findIndex((_, i) => (waits[i] ?? 0) > 0);
+      if (refused >= 0) {
+        await Promise.all(scopes.filter((_, i) => waits[i] === 0).map((scope) => giveBack(keys[scope], rules[scope])));
+        const scope = scopes[refused] as ThrottleScope;
+        return { allowed: false, retryAfterSeconds: Math.ceil((waits[refused] ?? 0) / SECOND), scope };
       }
       return { allowed: true, reservation: { keys } };
     },
@@ -204,9 +210,12 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
     purgeStale: () => purgeStale(clock()),
 
     async succeeded({ keys }) {
-      await sql.execute(`DELETE FROM "ThrottleCounter" WHERE "key" = ?`, [keys.pair]);
-      await giveBack(keys.account, rules.account);
-      await giveBack(keys.address, rules.address);
+      // Independent rows, so issued together: one commit on SQLite, not three in a row.
+      await Promise.all([
+        sql.execute(`DELETE FROM "ThrottleCounter" WHERE "key" = ?`, [keys.pair]),
+        giveBack(keys.account, rules.account),
+        giveBack(keys.address, rules.address),
+      ]);
     },
   };
 }

@@ -113,6 +113,11 @@ for (const kind of storeKinds) {
     t.is(passed, DEFAULT_THROTTLE_RULES.pair.freeAttempts);
     const row = await store.db.throttleCounter.findUnique({ where: { key: throttleKeys(attempt).pair } });
     t.is(row?.failures, DEFAULT_THROTTLE_RULES.pair.freeAttempts);
+    // The refused attempts count in no counter: those the pair counter refused gave back their slots.
+    for (const scope of ['account', 'address'] as const) {
+      const shared = await store.db.throttleCounter.findUnique({ where: { key: throttleKeys(attempt)[scope] } });
+      t.is(shared?.failures, DEFAULT_THROTTLE_RULES.pair.freeAttempts, scope);
+    }
   });
 
   test(`a rule without delays counts but never refuses [${kind}]`, async (t) => {
