@@ -152,8 +152,9 @@ export async function handleLogin(ctx: Context, deps: ResolvedDeps, interaction:
     await failLogin(ctx, deps, interaction, login);
     return;
   }
-  // Released beside the stages' own writes (the risk record): they share a commit on SQLite. Every
-  // way out of here waits for it, so a failed release still fails the request.
+  // Released while the stages run (the risk stage reads and scores first) rather than before them, so
+  // the sign-in does not wait for that commit on its own. Every way out of here waits for it, so a
+  // failed release still fails the request.
   const released = deps.throttle.succeeded(decision.reservation);
   // Handled from now on (a rejection while the stages run is not an unhandled one); awaited below.
   released.catch(() => undefined);
