@@ -153,20 +153,20 @@ export async function handleLogin(ctx: Context, deps: ResolvedDeps, interaction:
     return;
   }
   // Released while the stages run (the risk stage reads and scores first) rather than before them, so
-  // the sign-in does not wait for that commit on its own. Every way out of here waits for it, so a
-  // failed release still fails the request.
+  // the sign-in does not wait for that commit on its own. It is settled before the login completes,
+  // so a failed release fails the sign-in as it did when it came first.
   const released = deps.throttle.succeeded(decision.reservation);
   // Handled from now on (a rejection while the stages run is not an unhandled one); awaited below.
   released.catch(() => undefined);
+  let amr: readonly string[] = ['pwd'];
   try {
-    let amr: readonly string[] = ['pwd'];
     for (const stage of deps.loginStages) {
       const outcome = await stage({ ctx, interaction, account: verification.account, address, amr });
       if (outcome.action === 'responded') return;
       if (outcome.amr) amr = [...new Set([...amr, ...outcome.amr])];
     }
-    await completeLogin(ctx, deps, interaction, verification.account, amr);
   } finally {
     await released;
   }
+  await completeLogin(ctx, deps, interaction, verification.account, amr);
 }

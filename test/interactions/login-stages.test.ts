@@ -79,3 +79,35 @@ test(`a login stage can hold the login and an extra form can finish it [${kind}]
   const success = await warden.db.auditEvent.findFirst({ where: { kind: 'login.succeeded', subject: account.id } });
   t.deepEqual(JSON.parse(success?.data ?? '{}').amr, ['pwd', 'otp']);
 });
+
+test(`a throttle release that fails while the stages run fails the sign-in, and the server lives on [${kind}]`, async (t) => {
+  let releases = 0;
+  const pages = hostedPages({
+    throttle: {
+      reserve: async () => ({ allowed: true, reservation: { keys: { pair: 'p', account: 'a', address: 'i' } } }),
+      // Fails while the stage below is still waiting: the rejection must be neither lost nor unhandled.
+      succeeded: () => {
+        releases += 1;
+        return new Promise((_, reject) => setTimeout(() => reject(new Error('the database went away')), 10));
+      },
+      purgeStale: async () => 0,
+    },
+    loginStages: [
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { action: 'continue' };
+      },
+    ],
+  });
+  const warden = await startWarden({ kind, routes: pages.routes, wardenOptions: { renderError: pages.renderError, pages: pages.pages } });
+  t.teardown(() => warden.stop());
+  const account = await warden.createAccount();
+  const rp = await relyingParty(warden);
+  const browser = new BrowserSession(warden.url);
+  const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+  const answer = await submitLogin(browser, loginPage, account.email, account.password);
+  t.is(releases, 1);
+  t.true(answer.status >= 500, `answered ${answer.status}`);
+  t.is(answer.location, undefined, 'no way on to the authorization');
+  t.is((await fetch(`${warden.url}/healthz`)).status, 200);
+});
