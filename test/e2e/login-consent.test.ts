@@ -105,3 +105,82 @@ test(`Chromium signs in and consents through the hosted pages [${kind}]`, async 
   t.deepEqual(violations, []);
   t.deepEqual(foreignRequests, []);
 });
+
+// The relying party's own site (127.0.0.1, another site than Warden's localhost): a page whose form
+// posts an authorization request to Warden, as a form_post-style RP does, and the callback.
+async function relyingPartySite(authorizationEndpoint: string): Promise<{ server: Server; origin: string; setForm(params: URLSearchParams): void; nextCallback(): Promise<URL> }> {
+  let fields = '';
+  const waiting: Array<(url: URL) => void> = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    res.setHeader('content-type', 'text/html');
+    if (url.pathname === '/start') {
+      res.end(`<!DOCTYPE html><title>RP</title><body onload="document.forms[0].submit()"><form method="post" action="${authorizationEndpoint}">${fields}<button type="submit">Go</button></form></body>`);
+      return;
+    }
+    if (url.pathname !== '/callback') {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    waiting.shift()?.(url);
+    res.end('<!DOCTYPE html><title>Callback</title><h1>Back at the RP</h1>');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    origin: `http://127.0.0.1:${port}`,
+    setForm(params) {
+      fields = [...params].map(([name, value]) => `<input type="hidden" name="${name}" value="${value.replaceAll('"', '&quot;')}">`).join('');
+    },
+    nextCallback: () =>
+      new Promise<URL>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the browser never came back to the callback')), 20_000);
+        waiting.push((url) => {
+          clearTimeout(timer);
+          resolve(url);
+        });
+      }),
+  };
+}
+
+test(`Chromium: an authorization request POSTed from the RP's site to a plain-http Warden finds the session [${kind}]`, async (t) => {
+  const warden = await startWarden({ kind, wardenOptions: { renderError: renderErrorPage, pages: providerPages } });
+  t.teardown(() => warden.stop());
+  const rp = await relyingPartySite(`${warden.url}/auth`);
+  t.teardown(() => new Promise<void>((done) => rp.server.close(() => done())));
+  const account = await warden.createAccount();
+  const redirectUri = `${rp.origin}/callback`;
+  const client = await warden.createClient({ redirect_uris: [redirectUri], client_name: 'Form Post App' });
+  const request = async (extra: Record<string, string>) =>
+    new URLSearchParams({
+      client_id: client.client_id, response_type: 'code', scope: 'openid', redirect_uri: redirectUri,
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256', ...extra,
+    });
+
+  const context = await browser!.newContext();
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  // First sign-in, started by the RP's form: the login and consent pages, then back with a code.
+  rp.setForm(await request({ state: 'first' }));
+  const first = rp.nextCallback();
+  await page.goto(`${rp.origin}/start`);
+  await page.waitForURL(/\/interaction\/[^/]+$/);
+  await page.getByLabel('Email address').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/interaction\/[^/]+$/);
+  await page.click('button[type=submit]');
+  const firstLanded = await first;
+  t.truthy(firstLanded.searchParams.get('code'), firstLanded.search);
+
+  // Again by POST from the RP's site with prompt=none: only a session cookie sent along can answer it.
+  rp.setForm(await request({ state: 'second', prompt: 'none' }));
+  const second = rp.nextCallback();
+  await page.goto(`${rp.origin}/start`);
+  const landed = await second;
+  t.is(landed.searchParams.get('error'), null, `answered ${landed.searchParams.get('error') ?? ''}`);
+  t.truthy(landed.searchParams.get('code'));
+  t.is(landed.searchParams.get('state'), 'second');
+});
