@@ -8,7 +8,7 @@
 // browser follows with a top-level GET, which does carry Lax cookies, and the request is then
 // processed exactly as a GET. https issuers keep the library's own POST handling.
 import type { Context, Middleware } from 'koa';
-import { escapeHtml } from './render-error.ts';
+import { minimalErrorHtml } from './render-error.ts';
 
 /** oidc-provider's default paths, which Warden keeps (discovery names them). */
 const ENDPOINTS = new Set(['/auth', '/session/end']);
@@ -31,11 +31,7 @@ async function readForm(ctx: Context): Promise<URLSearchParams | null> {
 function refuse(ctx: Context, description: string): void {
   ctx.status = 400;
   ctx.type = 'html';
-  ctx.body = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign-in error</title></head>
-<body><main><h1>This request could not be read</h1>
-<p>Error: <code>invalid_request</code></p><p>${escapeHtml(description)}</p></main></body></html>`;
+  ctx.body = minimalErrorHtml({ error: 'invalid_request', errorDescription: description });
 }
 
 export const postAsGet: Middleware = async (ctx, next) => {

@@ -22,15 +22,20 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-/** The fallback page: no scripts, no third-party resources, everything escaped. */
-export const minimalErrorPage: RenderErrorHook = (ctx, model) => {
-  ctx.type = 'html';
+/** The fallback page's markup: no scripts, no third-party resources, everything escaped. */
+export function minimalErrorHtml(model: ErrorPageModel): string {
   const description = model.errorDescription ? `<p>${escapeHtml(model.errorDescription)}</p>` : '';
-  ctx.body = `<!DOCTYPE html>
+  return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign-in error</title></head>
 <body><main><h1>Something went wrong</h1>
 <p>Error: <code>${escapeHtml(model.error)}</code></p>${description}</main></body></html>`;
+}
+
+/** The fallback page. */
+export const minimalErrorPage: RenderErrorHook = (ctx, model) => {
+  ctx.type = 'html';
+  ctx.body = minimalErrorHtml(model);
 };
 
 function pickString(out: Record<string, unknown>, key: string): string | undefined {
