@@ -11,6 +11,8 @@ export interface RunningServer {
   fixture: BenchFixture;
   /** CPU seconds the server process has used so far (every thread: argon2's pool included). */
   cpuSeconds(): number;
+  /** CPU seconds its main thread (the event loop) has used so far. */
+  mainThreadCpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -22,10 +24,13 @@ const clockTicks = (() => {
   }
 })();
 
-/** utime + stime of a process (all its threads) in seconds, from /proc (Linux); NaN when unreadable. */
-export function processCpuSeconds(pid: number): number {
+/**
+ * utime + stime of a process (all its threads) in seconds, from /proc (Linux), or of one of its
+ * threads (`thread`: its id; the main thread's is the pid); NaN when unreadable.
+ */
+export function processCpuSeconds(pid: number, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // After "pid (comm) ", fields 3.. of proc(5): utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / clockTicks;
@@ -86,6 +91,7 @@ export function startPinned(script: string, env: Record<string, string>, core = 
       resolve({
         fixture: JSON.parse(line.slice(6)) as BenchFixture,
         cpuSeconds: () => (child.pid === undefined ? Number.NaN : processCpuSeconds(child.pid)),
+        mainThreadCpuSeconds: () => (child.pid === undefined ? Number.NaN : processCpuSeconds(child.pid, child.pid)),
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());
