@@ -53,7 +53,7 @@ function fieldsText(prevHash: string, entry: ChainFields): string {
   return JSON.stringify([prevHash, entry.seq, entry.at.toISOString(), entry.kind, entry.actor, entry.subject, entry.data]);
 }
 
-export function entryHash(key: KeyObject | Buffer, prevHash: string, entry: ChainFields): string {
+export function entryHash(key: KeyObject, prevHash: string, entry: ChainFields): string {
   return SEALED + createHmac('sha256', key).update(fieldsText(prevHash, entry)).digest('hex');
 }
 

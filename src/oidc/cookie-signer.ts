@@ -4,8 +4,8 @@
 //
 // Why not keygrip itself: it hands each key to createHmac as a string, which imports the key anew
 // on every call (about 24 µs, against 4 µs for a KeyObject), and compares through tsscmp, which
-// computes two more HMACs under a fresh random key. A password login signs and checks about 35
-// times, so that was close to a millisecond of one core per login.
+// computes two more HMACs under a fresh random key. A password login computed 35 of them (17 to sign
+// or check, 18 inside tsscmp's 9 compares), about 0.7 ms of one core per login.
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type Keygrip from 'keygrip';
 

@@ -23,7 +23,6 @@ export interface ProviderDeps {
   adapter: NonNullable<Configuration['adapter']>;
   /** Private signing keys, ordered so the key that signs comes first per alg (see keys.ts). */
   jwks: { keys: SigningJwk[] };
-  /** Keygrip keys for the provider's signed cookies, newest first. */
   /** Signs the provider's cookies (cookie-signer.ts); the same one as the app's. */
   cookieSigner: CookieSigner;
   dpopNonceSecret: Buffer;

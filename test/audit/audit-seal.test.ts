@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import test from 'ava';
 import { appendAudit, entryHash, genesisHash, legacyEntryHash, sealAudit, verifyAudit } from '../../src/audit/index.ts';
 import { openStore, type Db } from '../../src/store/index.ts';
@@ -41,7 +41,7 @@ for (const kind of storeKinds) {
     t.false(result.ok);
     if (!result.ok) t.regex(result.reason, /not sealed with the audit key/);
     // With seals under a key of the forger's own:
-    const forgerKey = randomBytes(32);
+    const forgerKey = createSecretKey(randomBytes(32));
     await rechain(db, 3, (prev, row) => entryHash(forgerKey, prev, row));
     t.deepEqual(await verifyAudit(db), { ok: false, seq: 3, reason: 'its content does not match its seal (the entry was altered)' });
   });
