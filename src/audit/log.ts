@@ -84,7 +84,7 @@ function sealOnto(db: Db, head: Head, batch: readonly ChainEntry[]) {
 
 // PostgreSQL: where this process last left the head. While it is still there (no other process has
 // appended since), a batch is one autocommitted statement that moves the head only from there and
-// inserts the entries only if it moved: one round trip where the locking transaction takes six (a
+// inserts the entries only if it moved: one round trip where the locking transaction takes five (a
 // password login appends three entries). A head moved by anyone else makes it write nothing, and the
 // batch takes the locking transaction instead. The head's row lock orders the two: a statement
 // waiting on it checks its condition again against the head the other one committed.
@@ -116,7 +116,6 @@ async function appendBatch(db: Db, batch: readonly ChainEntry[]): Promise<void> 
   const sql = sqlRunnerFor(db);
   if (sql.kind === 'postgresql' && (await appendFromKnownHead(db, batch))) return;
   const head = await sql.atomic(function* (): SqlSteps<Head> {
-    if (sql.kind === 'postgresql') yield { sql: `SET LOCAL lock_timeout = '30s'`, params: [] };
     // A no-op write that takes the lock and reads the head in one statement. The id is a parameter so
     // that PostgreSQL plans the statement once per connection (statements without parameters are not
     // named: it planned this one on every batch).

@@ -1,9 +1,9 @@
 // The risk engine: context -> features (indexed RiskEvent queries) -> model score -> policy decision
 // -> explanation -> RiskEvent row (+ audit entry). One call per password login, refresh, exchange.
-import { randomUUID } from 'node:crypto';
 import type { RiskDb } from './db.ts';
 import { riskContextSchema, type ParsedRiskContext, type ResolvedEvent, type RiskContext } from './events.ts';
 import { riskEventRows } from './event-rows.ts';
+import { newRiskEventId } from './event-id.ts';
 import { explain, occlusionRows, userMessage } from './explain.ts';
 import { computeFeatures } from './features/index.ts';
 import { browserFamily } from './features/browser.ts';
@@ -161,7 +161,7 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     // First, so admins reading `warden risk events` see why a step-up-level score was let through.
     if (tofu) reasons.unshift(firstUseReason(tofu));
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
-    const id = randomUUID();
+    const id = newRiskEventId(ev.at.getTime());
     // The row and its audit entry are independent writes: issued together, they share one commit.
     const recorded = Promise.all([
       rows.insert({

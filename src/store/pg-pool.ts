@@ -23,7 +23,7 @@ function isTextQuery(config: unknown): config is TextQuery {
 export function createStatementNamer(limit = NAMED_STATEMENT_LIMIT): (config: unknown) => unknown {
   const names = new Map<string, string>();
   return (config) => {
-    // Statements without parameters (BEGIN, COMMIT, SET LOCAL) gain nothing from a plan of their own.
+    // Statements without parameters (BEGIN, COMMIT) gain nothing from a plan of their own.
     if (!isTextQuery(config) || config.name !== undefined || !config.values || config.values.length === 0) return config;
     let name = names.get(config.text);
     if (name === undefined) {
@@ -47,6 +47,19 @@ export function createStatementNamer(limit = NAMED_STATEMENT_LIMIT): (config: un
 export const plannerSettings: readonly string[] = ['plan_cache_mode=force_generic_plan', 'enable_seqscan=off'];
 
 /**
+ * How long any statement of a Warden session waits for a lock before it fails. Every Warden
+ * transaction is short, but a maintenance one may hold a hot row for a while (`warden audit seal`
+ * holds the audit head for its whole walk): a login's audit append behind it then fails after this
+ * with a 5xx, instead of holding its request and a pool connection for as long as the other runs.
+ * Migrations run on a connection of their own (store/migrate.ts) and wait for each other's
+ * advisory lock as long as they need.
+ */
+export const LOCK_TIMEOUT = '30s';
+
+/** Every setting a Warden session starts with, as the pool opens it. */
+export const sessionSettings: readonly string[] = [...plannerSettings, `lock_timeout=${LOCK_TIMEOUT}`];
+
+/**
  * A pg Pool whose clients name their parameterised statements. `synchronousCommit: false` opens its
  * sessions with synchronous_commit off (see WriteOptions.durable).
  */
@@ -63,7 +76,7 @@ export function createNamedStatementPool(connectionString: string, options: { sy
   const pool = new pg.Pool({
     connectionString,
     Client: NamedStatementClient,
-    options: [...plannerSettings, ...(options.synchronousCommit === false ? ['synchronous_commit=off'] : [])].map((s) => `-c ${s}`).join(' '),
+    options: [...sessionSettings, ...(options.synchronousCommit === false ? ['synchronous_commit=off'] : [])].map((s) => `-c ${s}`).join(' '),
   });
   // An idle connection the server closed (restart, failover, a dropped database) is discarded by the
   // pool and the next query opens a new one; without a listener the event would end the process.

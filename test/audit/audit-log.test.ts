@@ -2,6 +2,7 @@ import test from 'ava';
 import pg from 'pg';
 import { openStore } from '../../src/store/index.ts';
 import { appendAudit, verifyAudit } from '../../src/audit/index.ts';
+import { sqlRunnerFor } from '../../src/store/index.ts';
 import { runStoreWorker } from '../helpers/processes.ts';
 import { openTestStore, storeKinds, type StoreKind, type TestStore } from '../helpers/store.ts';
 
@@ -161,4 +162,24 @@ test('[postgresql] appends after the first take one statement each: the head row
   // The first append takes the lock (a no-op update, then the new head); the nine after it are one
   // update each. Without the shortcut this would be 20.
   t.is(Number(rows[0]?.updates), 11);
+});
+
+test('[postgresql] the store\'s sessions give up on a lock after 30 s: an append behind a held audit head waits for it, never indefinitely', async (t) => {
+  const s = await setup(t, 'postgresql');
+  await appendAudit(s.db, { kind: 'first', data: {} });
+  const [setting] = await sqlRunnerFor(s.db).query(`SELECT current_setting('lock_timeout') AS "value"`, []);
+  t.is(setting?.['value'], '30s');
+  // Another session (as `warden audit seal` would) holds the head; the append waits, then goes on.
+  const holder = new pg.Client({ connectionString: s.databaseUrl });
+  await holder.connect();
+  t.teardown(() => holder.end());
+  await holder.query('BEGIN');
+  await holder.query(`SELECT 1 FROM "AuditHead" WHERE "id" = 1 FOR UPDATE`);
+  let settled = false;
+  const append = appendAudit(s.db, { kind: 'behind the holder', data: {} }).finally(() => { settled = true; });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.false(settled);
+  await holder.query('COMMIT');
+  await append;
+  t.like(await verifyAudit(s.db), { ok: true, count: 2 });
 });

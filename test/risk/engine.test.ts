@@ -39,6 +39,9 @@ for (const kind of storeKinds) {
     t.is(row.ipPrefix, '24.48.0.0/24');
     t.is(row.browserFamily, 'Chrome');
     t.is(row.modelVersion, r.modelVersion);
+    // A UUIDv7 of the event's own time (src/risk/event-id.ts): new rows append to the key's index.
+    t.regex(row.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    t.is(parseInt(row.id.replace(/-/g, '').slice(0, 12), 16), row.at.getTime());
     t.is((row.features as Record<string, number>)['new_device'], 0);
     t.is(audit.length, 1);
     t.is(audit[0]?.kind, 'risk.decision');
