@@ -1,8 +1,7 @@
 // RiskEvent ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Every scored
 // event inserts a row, and a random (v4) key lands on a random leaf of the primary-key index: one more
 // page written per event (SQLite's WAL, PostgreSQL's WAL and buffers) on the busiest table. A
-// time-ordered key appends at the right edge, where the other new rows already are. Ids also sort by
-// time, which `warden risk events` readers expect of an event list.
+// time-ordered key appends at the right edge, where the other new rows already are.
 import { randomUUID } from 'node:crypto';
 
 /** A UUIDv7 for `at` (default now): 74 random bits, so ids of the same millisecond still never collide in practice. */
