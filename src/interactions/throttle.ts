@@ -10,12 +10,12 @@
 //           after 20 attempts, up to 15 minutes.
 // Keys are by the login as typed (lower-cased), so unknown accounts throttle exactly like real ones.
 //
-// Every attempt is counted *before* the password is checked, with one atomic upsert per counter, so
-// parallel attempts each get their own count and cannot all slip through on a stale read. A successful
-// login then resets its pair counter and gives back its slot in the other two.
+// Every attempt is counted *before* the password is checked, in one atomic upsert of the three
+// counters, so parallel attempts each get their own count and cannot all slip through on a stale read.
+// A successful login then resets its pair counter and gives back its slot in the other two.
 // A counter forgets after a quiet window with no counted attempt (a sliding inactivity window).
 import { createHash } from 'node:crypto';
-import { sqlRunnerFor, type Db } from '../store/index.ts';
+import { sqlRunnerFor, type Db, type SqlValue } from '../store/index.ts';
 import { throttleAddress } from './address-key.ts';
 
 export interface ThrottleRule {
@@ -106,26 +106,63 @@ function delaySchedule(rule: ThrottleRule): number[] {
   return delays;
 }
 
-// Counting is one atomic upsert that also starts the delay its count earns, so parallel attempts each
-// get their own count and none slips past a delay another has just started. Its WHERE leaves a
-// counter that is still waiting out a delay untouched (and returns no row): a refused attempt neither
-// counts nor extends its own delay. Plain SQL: this runs three times per sign-in, where Prisma's
-// query compiler cost more than the statements.
-function countAttemptStatement(rule: ThrottleRule, timestamp: string): string {
+/** SQL text with its parameters, in text order. */
+interface Fragment {
+  text: string;
+  params: SqlValue[];
+}
+
+const fragment = (text: string, ...params: SqlValue[]): Fragment => ({ text, params });
+
+/** Pieces written one after another: a piece is literal text or a fragment with its parameters. */
+function compose(...pieces: Array<string | Fragment>): Fragment {
+  const text: string[] = [];
+  const params: SqlValue[] = [];
+  for (const piece of pieces) {
+    if (typeof piece === 'string') {
+      text.push(piece);
+    } else {
+      text.push(piece.text);
+      params.push(...piece.params);
+    }
+  }
+  return { text: text.join(''), params };
+}
+
+/** A timestamp parameter (NULL for none), typed as the store needs. */
+type Timestamp = (value: Date | null) => Fragment;
+
+const untilAfter = (delay: number, now: Date, ts: Timestamp) => ts(delay > 0 ? new Date(now.getTime() + delay) : null);
+
+/** Where a counter's delay ends once it has counted its first attempt (NULL when the rule lets it go free). */
+const firstDelayOf = (rule: ThrottleRule, now: Date, ts: Timestamp) => untilAfter(delayAfter(1, rule), now, ts);
+
+/**
+ * The counter's new failures and blockedUntil when `rule` counts one more attempt: a counter past its
+ * quiet window starts over at 1, otherwise the count goes up and starts the delay it earns.
+ */
+function countedValues(rule: ThrottleRule, now: Date, ts: Timestamp): { failures: Fragment; blockedUntil: Fragment } {
+  const windowStale = compose('"ThrottleCounter"."windowStart" < ', ts(new Date(now.getTime() - rule.windowMs)));
+  const until = (delay: number) => untilAfter(delay, now, ts);
   const first = Math.max(rule.freeAttempts, 1);
-  const arms = delaySchedule(rule).map((_, i) => `WHEN ${first + i} THEN ${timestamp}`).join(' ');
-  const next = `"ThrottleCounter"."failures" + 1`;
-  // Past the schedule the delay stays at its cap (the last parameter); a rule without delays has none.
-  const scheduled = arms ? `CASE ${next} ${arms} ELSE CASE WHEN ${next} > ${first} THEN ${timestamp} ELSE NULL END END` : 'NULL';
-  return `INSERT INTO "ThrottleCounter" ("key", "failures", "windowStart", "blockedUntil", "updatedAt")
-  VALUES (?, 1, ?, ${timestamp}, ?)
-  ON CONFLICT ("key") DO UPDATE SET
-    "failures" = CASE WHEN "ThrottleCounter"."windowStart" < ? THEN 1 ELSE ${next} END,
-    "blockedUntil" = CASE WHEN "ThrottleCounter"."windowStart" < ? THEN ${timestamp}
-      ELSE ${scheduled} END,
-    "windowStart" = excluded."windowStart", "updatedAt" = excluded."updatedAt"
-  WHERE "ThrottleCounter"."blockedUntil" IS NULL OR "ThrottleCounter"."blockedUntil" <= ?
-  RETURNING "failures"`;
+  const next = '"ThrottleCounter"."failures" + 1';
+  const arms = delaySchedule(rule).flatMap((delay, i) => [` WHEN ${first + i} THEN `, until(delay)]);
+  // Past the schedule the delay stays at its cap; a rule without delays has none.
+  const scheduled = arms.length > 0
+    ? compose(`CASE ${next}`, ...arms, ` ELSE CASE WHEN ${next} > ${first} THEN `, until(rule.maxDelayMs), ' ELSE NULL END END')
+    : fragment('NULL');
+  return {
+    failures: compose('CASE WHEN ', windowStale, ` THEN 1 ELSE ${next} END`),
+    blockedUntil: compose('CASE WHEN ', windowStale, ' THEN ', firstDelayOf(rule, now, ts), ' ELSE ', scheduled, ' END'),
+  };
+}
+
+/** `CASE "key" WHEN <key> THEN <value> ... ELSE <last value> END` over the three scopes. */
+function perScope(keys: Record<ThrottleScope, string>, value: (scope: ThrottleScope) => Fragment): Fragment {
+  return compose(
+    'CASE "ThrottleCounter"."key" WHEN ', fragment('?', keys.pair), ' THEN ', value('pair'),
+    ' WHEN ', fragment('?', keys.account), ' THEN ', value('account'), ' ELSE ', value('address'), ' END',
+  );
 }
 
 const READ_COUNTERS = (n: number) => `SELECT "key", "blockedUntil" FROM "ThrottleCounter" WHERE "key" IN (${Array(n).fill('?').join(', ')})`;
@@ -134,6 +171,15 @@ const GIVE_BACK = `UPDATE "ThrottleCounter" SET "failures" = "failures" - 1,
     "blockedUntil" = CASE WHEN "failures" - 1 < CAST(? AS INTEGER) THEN NULL ELSE "blockedUntil" END, "updatedAt" = ?
   WHERE "key" = ? AND "failures" > 0`;
 
+// A success resets the pair counter (a row at zero counts as a fresh one) and gives back the slot it
+// took in the other two, in one statement.
+const SUCCEEDED = `UPDATE "ThrottleCounter" SET "failures" = CASE WHEN "key" = ? THEN 0 ELSE "failures" - 1 END,
+    "blockedUntil" = CASE WHEN "key" = ? THEN NULL
+      WHEN "failures" - 1 < CASE WHEN "key" = ? THEN CAST(? AS INTEGER) ELSE CAST(? AS INTEGER) END THEN NULL
+      ELSE "blockedUntil" END,
+    "updatedAt" = ?
+  WHERE "key" IN (?, ?, ?) AND "failures" > 0`;
+
 const PURGE = `DELETE FROM "ThrottleCounter" WHERE "windowStart" < ? AND ("blockedUntil" IS NULL OR "blockedUntil" < ?)`;
 
 export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): LoginThrottle {
@@ -141,9 +187,9 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
   const clock = options.now ?? (() => new Date());
   const scopes: ThrottleScope[] = ['pair', 'account', 'address'];
   const sql = sqlRunnerFor(db);
-  // PostgreSQL types a CASE of untyped parameters as text, which a timestamp column refuses.
-  const timestamp = sql.kind === 'postgresql' ? 'CAST(? AS TIMESTAMP(3))' : '?';
-  const counting = new Map(scopes.map((scope) => [scope, { sql: countAttemptStatement(rules[scope], timestamp), delays: delaySchedule(rules[scope]) }]));
+  // PostgreSQL types a CASE or VALUES of untyped parameters as text, which a timestamp column refuses.
+  const ts: Timestamp = (value) =>
+    fragment(sql.kind === 'postgresql' ? 'CAST(? AS TIMESTAMP(3))' : '?', value && sql.dateParam(value));
 
   function blockedFor(blockedUntil: Date | null, now: Date): number {
     return blockedUntil && blockedUntil > now ? blockedUntil.getTime() - now.getTime() : 0;
@@ -154,23 +200,31 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
     return new Map(rows.map((row) => [String(row.key), sql.readDate(row.blockedUntil)]));
   }
 
-  // Returns 0 when the attempt was counted, or the milliseconds left to wait.
-  async function count(scope: ThrottleScope, key: string, now: Date): Promise<number> {
-    const rule = rules[scope];
-    const { sql: statement, delays } = counting.get(scope)!;
-    const at = sql.dateParam(now);
-    const until = (delay: number) => (delay > 0 ? sql.dateParam(new Date(now.getTime() + delay)) : null);
-    const windowCutoff = sql.dateParam(new Date(now.getTime() - rule.windowMs));
-    const firstDelay = until(delayAfter(1, rule));
-    const [row] = await sql.query(statement, [
-      key, at, firstDelay, at,
-      windowCutoff,
-      windowCutoff, firstDelay, ...(delays.length > 0 ? [...delays.map(until), until(rule.maxDelayMs)] : []),
-      at,
-    ]);
-    if (row) return 0;
-    // Another attempt started a delay since this one looked.
-    return blockedFor((await blockedUntilOf([key])).get(key) ?? null, now) || rule.baseDelayMs;
+  /**
+   * Counts the attempt in all three counters in one atomic statement, unless one of them is waiting
+   * out a delay: then it counts in none. The upsert's own WHERE skips a counter whose delay another
+   * attempt started after the NOT EXISTS looked (PostgreSQL re-reads a conflicting row under its
+   * lock), so parallel attempts each get their own count and none slips past a delay. Returns the
+   * keys counted. Plain SQL: this runs once per sign-in, where Prisma's query compiler cost more
+   * than the statement.
+   */
+  async function countAll(keys: Record<ThrottleScope, string>, now: Date): Promise<Set<string>> {
+    const counted = { pair: countedValues(rules.pair, now, ts), account: countedValues(rules.account, now, ts), address: countedValues(rules.address, now, ts) };
+    // A new counter has counted one attempt: its delay is the one a first attempt earns.
+    const fresh = scopes.map((scope, i) => compose(i === 0 ? '(' : ', (', fragment('?', keys[scope]), ', ', firstDelayOf(rules[scope], now, ts), ')'));
+    const statement = compose(
+      'INSERT INTO "ThrottleCounter" ("key", "failures", "windowStart", "blockedUntil", "updatedAt")\n',
+      'SELECT "column1", 1, ', ts(now), ', "column2", ', ts(now), ' FROM (VALUES ', ...fresh, ') AS "fresh"\n',
+      'WHERE NOT EXISTS (SELECT 1 FROM "ThrottleCounter" WHERE ', fragment('"key" IN (?, ?, ?)', keys.pair, keys.account, keys.address),
+      ' AND "blockedUntil" > ', ts(now), ')\n',
+      'ON CONFLICT ("key") DO UPDATE SET "failures" = ', perScope(keys, (scope) => counted[scope].failures),
+      ',\n  "blockedUntil" = ', perScope(keys, (scope) => counted[scope].blockedUntil),
+      ',\n  "windowStart" = excluded."windowStart", "updatedAt" = excluded."updatedAt"\n',
+      'WHERE "ThrottleCounter"."blockedUntil" IS NULL OR "ThrottleCounter"."blockedUntil" <= ', ts(now), '\n',
+      'RETURNING "key"',
+    );
+    const rows = await sql.query(statement.text, statement.params);
+    return new Set(rows.map((row) => String(row.key)));
   }
 
   async function giveBack(key: string, rule: ThrottleRule): Promise<void> {
@@ -188,33 +242,27 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
       const keys = throttleKeys(attempt);
       const now = clock();
       if ((options.random ?? Math.random)() * PURGE_ONE_IN < 1) await purgeStale(now);
-      // Look at all three first, so an attempt refused by one counter is counted by none.
-      const blocked = await blockedUntilOf(Object.values(keys));
+      const counted = await countAll(keys, now);
+      if (counted.size === scopes.length) return { allowed: true, reservation: { keys } };
+      // Refused: a refused attempt counts in none of the counters, so the slots a racing delay left
+      // counted are given back. The answer names the first counter still waiting.
+      await Promise.all(scopes.filter((scope) => counted.has(keys[scope])).map((scope) => giveBack(keys[scope], rules[scope])));
+      const blocked = await blockedUntilOf(scopes.map((scope) => keys[scope]));
       for (const scope of scopes) {
         const waiting = blockedFor(blocked.get(keys[scope]) ?? null, now);
         if (waiting > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waiting / SECOND), scope };
       }
-      // The three counts go together (one group commit on SQLite, three connections at once on
-      // PostgreSQL). One refused by a delay another attempt has just started gives back the slots the
-      // others took, so a refused attempt still counts in none of them.
-      const waits = await Promise.all(scopes.map((scope) => count(scope, keys[scope], now)));
-      const refused = scopes.findIndex((_, i) => (waits[i] ?? 0) > 0);
-      if (refused >= 0) {
-        await Promise.all(scopes.filter((_, i) => waits[i] === 0).map((scope) => giveBack(keys[scope], rules[scope])));
-        const scope = scopes[refused] as ThrottleScope;
-        return { allowed: false, retryAfterSeconds: Math.ceil((waits[refused] ?? 0) / SECOND), scope };
-      }
-      return { allowed: true, reservation: { keys } };
+      // The delay that refused it has just run out: wait one base delay of the counter that refused.
+      const scope = scopes.find((s) => !counted.has(keys[s])) ?? 'pair';
+      return { allowed: false, retryAfterSeconds: Math.ceil(rules[scope].baseDelayMs / SECOND) || 1, scope };
     },
 
     purgeStale: () => purgeStale(clock()),
 
     async succeeded({ keys }) {
-      // Independent rows, so issued together: one commit on SQLite, not three in a row.
-      await Promise.all([
-        sql.execute(`DELETE FROM "ThrottleCounter" WHERE "key" = ?`, [keys.pair]),
-        giveBack(keys.account, rules.account),
-        giveBack(keys.address, rules.address),
+      await sql.execute(SUCCEEDED, [
+        keys.pair, keys.pair, keys.account, rules.account.freeAttempts, rules.address.freeAttempts, sql.dateParam(clock()),
+        keys.pair, keys.account, keys.address,
       ]);
     },
   };

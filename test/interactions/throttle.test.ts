@@ -76,6 +76,26 @@ for (const kind of storeKinds) {
     t.is(account?.failures, 3);
   });
 
+  test(`after a success the pair starts over with its free attempts, and a refusal counts nowhere [${kind}]`, async (t) => {
+    const store = await openTestStore(kind);
+    t.teardown(() => store.dispose());
+    const throttle = createLoginThrottle(store.db, { now: manualClock().now, random: () => 0.5 });
+    const attempt = { login: 'again@example.org', address: '198.51.100.21' };
+    const keys = throttleKeys(attempt);
+    const failures = async () => Object.fromEntries(
+      (await store.db.throttleCounter.findMany({ where: { key: { in: Object.values(keys) } } })).map((row) => [row.key, row.failures]),
+    );
+    await throttle.reserve(attempt);
+    const second = await throttle.reserve(attempt);
+    if (!second.allowed) return t.fail('the second attempt is free');
+    await throttle.succeeded(second.reservation);
+    t.deepEqual(await failures(), { [keys.pair]: 0, [keys.account]: 1, [keys.address]: 1 });
+    for (let i = 0; i < DEFAULT_THROTTLE_RULES.pair.freeAttempts; i += 1) t.true((await throttle.reserve(attempt)).allowed);
+    const before = await failures();
+    t.like(await throttle.reserve(attempt), { allowed: false, scope: 'pair', retryAfterSeconds: 1 });
+    t.deepEqual(await failures(), before);
+  });
+
   test(`a busy office address is not throttled by its successful logins [${kind}]`, async (t) => {
     const store = await openTestStore(kind);
     t.teardown(() => store.dispose());
