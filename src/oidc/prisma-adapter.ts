@@ -2,10 +2,10 @@
 // JSON, and the columns it is looked up by (grantId, uid, userCode) plus its expiry and consumption.
 // Expired rows count as absent on every read; startPurge() deletes them in the background. Tokens,
 // codes and sessions are stored under the digest of their value, never the value (token-digest.ts).
-import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
 import { accountColumns } from '../accounts/account-rows.ts';
 import { sqlRunnerFor, type Prisma, type Db, type SqlRunner, type SqlValue } from '../store/index.ts';
-import { dropAhead, keepAhead, readingAhead, takeAhead } from '../store/read-ahead.ts';
+import { dropAheadOfKind, keepAhead, readingAhead, takeAhead, type ReadAheadRow } from '../store/read-ahead.ts';
 import { bearerModels, tokenDigest } from './token-digest.ts';
 import { openClientSecret, sealClientSecret } from './client-secrets.ts';
 
@@ -54,6 +54,29 @@ const selectLive = `SELECT "payload", "consumedAt" FROM "OidcPayload" WHERE "mod
  */
 const readsAheadFor = new Set<string>(['RefreshToken', 'AuthorizationCode']);
 const ACCOUNT_PREFIX = 'account_';
+
+/**
+ * Lookups oidc-provider repeats within one request: Provider#interactionDetails and
+ * #interactionResult each read the interaction and, when it has one, its session by uid, and a hosted
+ * page's POST calls both. The first lookup leaves its row for the second (store/read-ahead.ts), which
+ * then sees the row as it was a moment earlier in the same request; a write in between drops it.
+ */
+const repeatedInRequest = new Set<string>(['Interaction', 'Session']);
+
+/**
+ * Single-use values: oidc-provider checks `consumed` on the row it read, then consumes. Two requests
+ * presenting the same code or refresh token at once can both read it unconsumed; the consumption's
+ * own `consumedAt IS NULL` decides which one used it, and the other is a replay (RFC 6749 4.1.2,
+ * RFC 9700 4.14.2): refused, and the grant revoked as for any replay.
+ */
+const singleUse = new Map<string, string>([['AuthorizationCode', 'authorization code'], ['RefreshToken', 'refresh token']]);
+const BY_UID = ' by uid';
+
+/** A row kept for a later lookup: the payload copied, so changes made to what the first lookup returned do not reach it. */
+function keptRow(row: Record<string, unknown> | undefined): ReadAheadRow | null {
+  if (!row) return null;
+  return { payload: typeof row.payload === 'string' ? row.payload : structuredClone(row.payload), consumedAt: row.consumedAt };
+}
 
 function selectWithGrantAndAccount(kind: SqlRunner['kind']): string {
   const accountId = kind === 'sqlite' ? `json_extract(t."payload", '$.accountId')` : `(t."payload"->>'accountId')`;
@@ -155,8 +178,17 @@ export function prismaAdapter(db: Db): AdapterConstructor {
      * it expires; only a miss pays for the second lookup.
      */
     private async findStored(id: string): Promise<AdapterPayload | undefined> {
-      const stored = toPayload(await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), this.rowId(id)]));
+      const rows = await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), this.rowId(id)]);
+      // A bearer model's miss may still be found undigested below: only a hit is kept for it.
+      if (repeatedInRequest.has(this.model) && (rows[0] || !this.bearer)) keepAhead(this.model, id, keptRow(rows[0]));
+      const stored = toPayload(rows);
       return stored ? this.withId(stored, id) : this.findUndigested(id);
+    }
+
+    /** Before a write: whatever was read ahead of this model may be what is being changed. */
+    private dropAhead(): void {
+      dropAheadOfKind(this.model);
+      if (repeatedInRequest.has(this.model)) dropAheadOfKind(this.model + BY_UID);
     }
 
     private async findUndigested(id: string): Promise<AdapterPayload | undefined> {
@@ -168,14 +200,28 @@ export function prismaAdapter(db: Db): AdapterConstructor {
      * the value from before digests. (One `"id" IN (?, ?)` statement instead cost PostgreSQL four times
      * as much per consumption under its generic plan.)
      */
-    private async writeById(id: string, statement: string, params: (rowId: string) => SqlValue[]): Promise<void> {
+    private async writeById(id: string, statement: string, params: (rowId: string) => SqlValue[]): Promise<number> {
       const changed = await sql.execute(statement, params(this.rowId(id)));
-      if (changed === 0 && this.bearer) await sql.execute(statement, params(id));
+      return changed === 0 && this.bearer ? sql.execute(statement, params(id)) : changed;
+    }
+
+    /** A single-use value consumed by another request first: revoke its grant, refuse this one. */
+    private async replayed(id: string, label: string): Promise<never> {
+      // Under the digest, or the value itself for a row from before digests (writeById).
+      const [row] = await sql.query(`SELECT "grantId" FROM "OidcPayload" WHERE "model" = ? AND "id" IN (?, ?)`, [this.model, this.rowId(id), id]);
+      const grantId = row?.grantId;
+      if (typeof grantId === 'string') {
+        await Promise.all([
+          sql.execute(`DELETE FROM "OidcPayload" WHERE "grantId" = ?`, [grantId]),
+          sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = 'Grant' AND "id" = ?`, [grantId]),
+        ]);
+      }
+      throw new errors.InvalidGrant(`${label} already consumed`);
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
-      dropAhead(this.model, id);
+      this.dropAhead();
       const { consumed, ...kept } = payload;
       // The value presented never reaches the database: the row is found by its digest.
       const { jti, ...withoutId } = kept;
@@ -211,7 +257,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
         return found ? this.withId(found, id) : this.findUndigested(id);
       }
       const ahead = takeAhead(this.model, id);
-      if (ahead !== undefined) return ahead ? toPayload([ahead]) : undefined;
+      if (ahead !== undefined) return ahead ? this.withId(toPayload([ahead]), id) : undefined;
       if (this.model !== 'Client') return this.findStored(id);
       const cached = clientCache.get(id);
       if (cached && cached.until > Date.now()) return { ...cached.payload };
@@ -227,7 +273,12 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return toPayload(await sql.query(`${selectLive} AND "uid" = ? LIMIT 1`, [this.model, now(), uid]));
+      const kind = this.model + BY_UID;
+      const ahead = takeAhead(kind, uid);
+      if (ahead !== undefined) return ahead ? toPayload([ahead]) : undefined;
+      const rows = await sql.query(`${selectLive} AND "uid" = ? LIMIT 1`, [this.model, now(), uid]);
+      if (repeatedInRequest.has(this.model)) keepAhead(kind, uid, keptRow(rows[0]));
+      return toPayload(rows);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -235,23 +286,26 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     }
 
     async consume(id: string): Promise<void> {
-      dropAhead(this.model, id);
+      this.dropAhead();
       // Only the first consumption is recorded, so the time reported for a replay is the original one.
       const at = now();
-      await this.writeById(
+      const changed = await this.writeById(
         id,
         `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND "id" = ? AND "consumedAt" IS NULL`,
         (rowId) => [at, this.model, rowId],
       );
+      const label = singleUse.get(this.model);
+      if (changed === 0 && label !== undefined) await this.replayed(id, label);
     }
 
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') clientCache.delete(id);
-      dropAhead(this.model, id);
+      this.dropAhead();
       await this.writeById(id, `DELETE FROM "OidcPayload" WHERE "model" = ? AND "id" = ?`, (rowId) => [this.model, rowId]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      this.dropAhead();
       // oidc-provider calls this once per token model, each covering its own rows.
       await sql.execute(`DELETE FROM "OidcPayload" WHERE "model" = ? AND "grantId" = ?`, [this.model, grantId]);
     }

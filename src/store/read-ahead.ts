@@ -1,9 +1,10 @@
 // Rows read ahead within one request. A refresh reads its token, then the token's grant, then the
 // grant's account: three statements in a row, each a round trip (and on PostgreSQL each a socket write
 // and a wake-up on both sides). The token lookup can fetch the other two in the same statement and
-// leave them here for the lookups that follow. Scoped to the request (AsyncLocalStorage), and each row
-// taken at most once, so nothing read ahead outlives the request or is served twice: the row is as
-// fresh as if the later lookup had run at the time of the first.
+// leave them here for the lookups that follow; the adapter also keeps the interaction and session
+// lookups that oidc-provider repeats within one request. Scoped to the request (AsyncLocalStorage),
+// and each row taken at most once, so nothing read ahead outlives the request or is served twice: the
+// row is as fresh as if the later lookup had run at the time of the first.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export type ReadAheadRow = Record<string, unknown>;
@@ -35,7 +36,10 @@ export function takeAhead(kind: string, id: string): ReadAheadRow | null | undef
   return row;
 }
 
-/** Forgets what was read ahead for `kind` `id` (it was just written). */
-export function dropAhead(kind: string, id: string): void {
-  scope.getStore()?.delete(`${kind}\u0000${id}`);
+/** Forgets every row read ahead of `kind` (one of them was just written, by an id it may not be kept under). */
+export function dropAheadOfKind(kind: string): void {
+  const store = scope.getStore();
+  if (!store) return;
+  const prefix = `${kind}\u0000`;
+  for (const key of store.keys()) if (key.startsWith(prefix)) store.delete(key);
 }

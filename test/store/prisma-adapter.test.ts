@@ -82,7 +82,8 @@ for (const kind of storeKinds) {
 
   test(`consume marks the row once and keeps the first time; a later save cannot undo it [${kind}]`, async (t) => {
     const { db } = await setup(t, kind);
-    const codes = new (prismaAdapter(db))('AuthorizationCode');
+    // A model oidc-provider may consume more than once (not a single-use code or refresh token).
+    const codes = new (prismaAdapter(db))('DeviceCode');
     await codes.upsert('c1', { grantId: 'g1', accountId: 'a1' }, 60);
     t.is((await codes.find('c1'))?.consumed, undefined);
     const before = Math.floor(Date.now() / 1000);
@@ -90,7 +91,7 @@ for (const kind of storeKinds) {
     const consumed = (await codes.find('c1'))?.consumed;
     t.true(typeof consumed === 'number' && consumed >= before && consumed <= before + 1);
     await db.oidcPayload.update({
-      where: { model_id: { model: 'AuthorizationCode', id: tokenDigest('c1') } },
+      where: { model_id: { model: 'DeviceCode', id: 'c1' } },
       data: { consumedAt: new Date((before - 100) * 1000) },
     });
     await codes.consume('c1');
@@ -99,6 +100,29 @@ for (const kind of storeKinds) {
     t.is((await codes.find('c1'))?.consumed, before - 100);
     await codes.consume('missing');
   });
+
+  for (const model of ['AuthorizationCode', 'RefreshToken'] as const) {
+    test(`a ${model} consumed by another request first is a replay: invalid_grant, and its grant revoked [${kind}]`, async (t) => {
+      const { db } = await setup(t, kind);
+      const Adapter = prismaAdapter(db);
+      const tokens = new Adapter(model);
+      await new Adapter('Grant').upsert('g1', { accountId: 'a1' }, 60);
+      await new Adapter('AccessToken').upsert('at1', { grantId: 'g1' }, 60);
+      await new Adapter('AccessToken').upsert('at-other', { grantId: 'g2' }, 60);
+      await tokens.upsert('v1', { grantId: 'g1', accountId: 'a1' }, 60);
+      // Both requests read it unconsumed; the first consumption wins.
+      t.is((await tokens.find('v1'))?.consumed, undefined);
+      t.is((await tokens.find('v1'))?.consumed, undefined);
+      await tokens.consume('v1');
+      const error = await t.throwsAsync(tokens.consume('v1'));
+      t.like(error, { error: 'invalid_grant', statusCode: 400 });
+      t.is(await new Adapter('Grant').find('g1'), undefined);
+      t.is(await new Adapter('AccessToken').find('at1'), undefined);
+      t.is(await tokens.find('v1'), undefined);
+      t.truthy(await new Adapter('AccessToken').find('at-other'), 'another grant is untouched');
+      t.like(await t.throwsAsync(tokens.consume('missing')), { error: 'invalid_grant' });
+    });
+  }
 
   test(`a payload saved with consumed set is stored as consumed [${kind}]`, async (t) => {
     const { db } = await setup(t, kind);

@@ -81,3 +81,38 @@ for (const kind of storeKinds) {
     });
   });
 }
+
+for (const kind of storeKinds) {
+  test(`an interaction and a session by uid read twice in one request are read once; a write in between drops them [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const Adapter = prismaAdapter(s.db);
+    const [interactions, sessions] = [new Adapter('Interaction'), new Adapter('Session')];
+    await interactions.upsert('int-1', { jti: 'int-1', kind: 'Interaction', params: { scope: 'openid' } }, 600);
+    await sessions.upsert('sess-cookie', { jti: 'sess-cookie', uid: 'sess-uid', accountId: 'acct-1', kind: 'Session' }, 600);
+
+    await withReadAhead(async () => {
+      const first = await interactions.find('int-1');
+      t.deepEqual((await sessions.findByUid('sess-uid'))?.accountId, 'acct-1');
+      // What the first lookup returned is the caller's to change; the kept row is not.
+      if (first?.params && typeof first.params === 'object') Object.assign(first.params, { scope: 'changed' });
+      await s.db.oidcPayload.deleteMany({ where: { model: { in: ['Interaction', 'Session'] } } });
+      t.deepEqual(await interactions.find('int-1'), { jti: 'int-1', kind: 'Interaction', params: { scope: 'openid' } });
+      t.is((await sessions.findByUid('sess-uid'))?.accountId, 'acct-1');
+      // Taken once: the third lookup is the database's answer.
+      t.is(await interactions.find('int-1'), undefined);
+      t.is(await sessions.findByUid('sess-uid'), undefined);
+    });
+
+    await interactions.upsert('int-2', { jti: 'int-2', kind: 'Interaction', result: {} }, 600);
+    await withReadAhead(async () => {
+      t.truthy(await interactions.find('int-2'));
+      await interactions.upsert('int-2', { jti: 'int-2', kind: 'Interaction', result: { login: { accountId: 'acct-1' } } }, 600);
+      t.deepEqual((await interactions.find('int-2'))?.result, { login: { accountId: 'acct-1' } });
+    });
+    // Outside a request nothing is kept.
+    t.truthy(await interactions.find('int-2'));
+    await s.db.oidcPayload.deleteMany({ where: { model: 'Interaction' } });
+    t.is(await interactions.find('int-2'), undefined);
+  });
+}
