@@ -141,7 +141,6 @@ async function appendBatch(db: Db, batch: readonly ChainEntry[]): Promise<void> 
 }
 
 async function writeQueued(db: Db, queue: { pending: Pending[]; writing: boolean }): Promise<void> {
-  queue.writing = true;
   while (queue.pending.length > 0) {
     const batch = queue.pending.splice(0, MAX_BATCH);
     try {
@@ -175,6 +174,10 @@ export async function appendAudit(db: Db, input: AuditEntry): Promise<void> {
   const target = queue;
   return new Promise<void>((resolve, reject) => {
     target.pending.push({ entry, resolve, reject });
-    if (!target.writing) void writeQueued(db, target);
+    if (target.writing) return;
+    // Started at the next turn of the event loop, so the entries appended in this one share the batch
+    // (a sign-in's risk decision and its login.succeeded entry are appended together).
+    target.writing = true;
+    setImmediate(() => void writeQueued(db, target));
   });
 }

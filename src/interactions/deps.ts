@@ -30,7 +30,17 @@ export interface LoginStageInput {
  * login continue (optionally adding methods it verified, e.g. "otp") or takes over the response: a
  * step-up page, a denial page. A stage that takes over finishes the login later with `completeLogin`.
  */
-export type LoginStageOutcome = { action: 'continue'; amr?: readonly string[] } | { action: 'responded' };
+export type LoginStageOutcome =
+  | {
+      action: 'continue';
+      amr?: readonly string[];
+      /**
+       * A write the stage started and the login must not complete without (the risk record): awaited
+       * together with the login's own audit entry, so they share a commit.
+       */
+      recording?: Promise<void>;
+    }
+  | { action: 'responded' };
 
 export type LoginStage = (input: LoginStageInput) => Promise<LoginStageOutcome>;
 

@@ -91,13 +91,18 @@ export async function completeLogin(
   interaction: Interaction,
   account: AccountRecord,
   amr: readonly string[],
+  recordings: ReadonlyArray<Promise<void>> = [],
 ): Promise<void> {
-  await deps.audit({
-    kind: 'login.succeeded',
-    actor: account.id,
-    subject: account.id,
-    data: { clientId: clientIdOf(interaction), address: clientAddress(ctx), amr: [...amr] },
-  });
+  // Before the result is saved: a login whose audit entry (or risk record) failed never completes.
+  await Promise.all([
+    deps.audit({
+      kind: 'login.succeeded',
+      actor: account.id,
+      subject: account.id,
+      data: { clientId: clientIdOf(interaction), address: clientAddress(ctx), amr: [...amr] },
+    }),
+    ...recordings,
+  ]);
   const returnTo = await deps.provider.interactionResult(
     ctx.req,
     ctx.res,
@@ -159,14 +164,26 @@ export async function handleLogin(ctx: Context, deps: ResolvedDeps, interaction:
   // Handled from now on (a rejection while the stages run is not an unhandled one); awaited below.
   released.catch(() => undefined);
   let amr: readonly string[] = ['pwd'];
+  const recordings: Array<Promise<void>> = [];
   try {
     for (const stage of deps.loginStages) {
       const outcome = await stage({ ctx, interaction, account: verification.account, address, amr });
-      if (outcome.action === 'responded') return;
+      if (outcome.action === 'responded') {
+        await Promise.all(recordings);
+        return;
+      }
+      if (outcome.recording) {
+        // Awaited by completeLogin, or below when a later stage takes over or throws.
+        outcome.recording.catch(() => undefined);
+        recordings.push(outcome.recording);
+      }
       if (outcome.amr) amr = [...new Set([...amr, ...outcome.amr])];
     }
+  } catch (error) {
+    await Promise.allSettled(recordings);
+    throw error;
   } finally {
     await released;
   }
-  await completeLogin(ctx, deps, interaction, verification.account, amr);
+  await completeLogin(ctx, deps, interaction, verification.account, amr, recordings);
 }

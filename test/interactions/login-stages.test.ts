@@ -111,3 +111,41 @@ test(`a throttle release that fails while the stages run fails the sign-in, and 
   t.is(answer.location, undefined, 'no way on to the authorization');
   t.is((await fetch(`${warden.url}/healthz`)).status, 200);
 });
+
+test(`a stage's recording is awaited with the login's audit entry: when it fails, the login does not complete [${kind}]`, async (t) => {
+  let fail = true;
+  let settled = false;
+  const pages = hostedPages({
+    loginStages: [
+      async () => ({
+        action: 'continue',
+        recording: new Promise<void>((resolve, reject) => setTimeout(() => {
+          settled = true;
+          if (fail) reject(new Error('the risk record could not be stored'));
+          else resolve();
+        }, 30)),
+      }),
+    ],
+  });
+  const warden = await startWarden({ kind, routes: pages.routes, wardenOptions: { renderError: pages.renderError, pages: pages.pages } });
+  t.teardown(() => warden.stop());
+  const account = await warden.createAccount();
+  const rp = await relyingParty(warden);
+
+  const browser = new BrowserSession(warden.url);
+  const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+  const refused = await submitLogin(browser, loginPage, account.email, account.password);
+  t.true(settled);
+  t.true(refused.status >= 500, `answered ${refused.status}`);
+  t.is(refused.location, undefined, 'no way on to the authorization');
+  // The interaction holds no login result: the login page is what it still asks for.
+  t.regex((await browser.get(loginPage.url)).body, /name="password"/);
+
+  fail = false;
+  settled = false;
+  const again = new BrowserSession(warden.url);
+  const page = await openLoginPage(again, (await rp.authorizationUrl()).url);
+  const answer = await submitLogin(again, page, account.email, account.password);
+  t.true(settled);
+  t.is(answer.status, 303);
+});

@@ -26,11 +26,13 @@ const userAgentOf = (ctx: Context): string | undefined => ctx.get('user-agent').
 export function riskLoginStage(deps: LoginRiskDeps): LoginStage {
   return async ({ ctx, interaction, account, address, amr }) => {
     const clientId = clientIdOf(interaction);
-    const result = await deps.engine.assess({
+    const { decision: result, recorded } = await deps.engine.assessRecordingLater({
       kind: 'password_login', ip: address, userAgent: userAgentOf(ctx), clientId, success: true,
       accountId: account.id, login: account.email, deviceId: ensureDeviceId(ctx),
     }, { hasSecondFactor: account.hasSecondFactor });
-    if (result.decision === 'allow') return { action: 'continue' };
+    // Allowed: the record is written with the login's own audit entry (login.ts completeLogin).
+    if (result.decision === 'allow') return { action: 'continue', recording: recorded };
+    await recorded;
 
     const denied = async (why: string, page: 'denied' | 'no_second_factor') => {
       await deps.audit({ kind: 'login.denied', subject: account.id, data: { clientId, address, why, riskEventId: result.eventId } });
