@@ -20,6 +20,20 @@ import { openLoginPage, REDIRECT_URI, relyingParty, submitConsent, submitLogin }
 const kind = storeKinds[0] ?? 'sqlite';
 const CODE = '246810';
 
+/** Warden with these hosted pages and one account; signIn() opens a fresh login page and submits the password. */
+async function startWithPages(t: { teardown(fn: () => Promise<void>): void }, pages: ReturnType<typeof hostedPages>) {
+  const warden = await startWarden({ kind, routes: pages.routes, wardenOptions: { renderError: pages.renderError, pages: pages.pages } });
+  t.teardown(() => warden.stop());
+  const account = await warden.createAccount();
+  const rp = await relyingParty(warden);
+  const signIn = async () => {
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    return { browser, loginPage, answer: await submitLogin(browser, loginPage, account.email, account.password) };
+  };
+  return { warden, signIn };
+}
+
 // Holds every login and shows a one-field form; stands in for TOTP.
 const stepUp: LoginStage = async ({ ctx, interaction, account, amr }) => {
   await holdLogin(interaction, { accountId: account.id, amr: [...amr], reason: 'step_up' });
@@ -99,13 +113,8 @@ test(`a throttle release that fails while the stages run fails the sign-in, and 
       },
     ],
   });
-  const warden = await startWarden({ kind, routes: pages.routes, wardenOptions: { renderError: pages.renderError, pages: pages.pages } });
-  t.teardown(() => warden.stop());
-  const account = await warden.createAccount();
-  const rp = await relyingParty(warden);
-  const browser = new BrowserSession(warden.url);
-  const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
-  const answer = await submitLogin(browser, loginPage, account.email, account.password);
+  const { warden, signIn } = await startWithPages(t, pages);
+  const { answer } = await signIn();
   t.is(releases, 1);
   t.true(answer.status >= 500, `answered ${answer.status}`);
   t.is(answer.location, undefined, 'no way on to the authorization');
@@ -127,14 +136,8 @@ test(`a stage's recording is awaited with the login's audit entry: when it fails
       }),
     ],
   });
-  const warden = await startWarden({ kind, routes: pages.routes, wardenOptions: { renderError: pages.renderError, pages: pages.pages } });
-  t.teardown(() => warden.stop());
-  const account = await warden.createAccount();
-  const rp = await relyingParty(warden);
-
-  const browser = new BrowserSession(warden.url);
-  const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
-  const refused = await submitLogin(browser, loginPage, account.email, account.password);
+  const { signIn } = await startWithPages(t, pages);
+  const { answer: refused, browser, loginPage } = await signIn();
   t.true(settled);
   t.true(refused.status >= 500, `answered ${refused.status}`);
   t.is(refused.location, undefined, 'no way on to the authorization');
@@ -143,9 +146,7 @@ test(`a stage's recording is awaited with the login's audit entry: when it fails
 
   fail = false;
   settled = false;
-  const again = new BrowserSession(warden.url);
-  const page = await openLoginPage(again, (await rp.authorizationUrl()).url);
-  const answer = await submitLogin(again, page, account.email, account.password);
+  const { answer } = await signIn();
   t.true(settled);
   t.is(answer.status, 303);
 });
