@@ -209,7 +209,7 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
    * than the statement.
    */
   async function countAll(keys: Record<ThrottleScope, string>, now: Date): Promise<Set<string>> {
-    const counted = { pair: countedValues(rules.pair, now, ts), account: countedValues(rules.account, now, ts), address: countedValues(rules.address, now, ts) };
+    const updates = { pair: countedValues(rules.pair, now, ts), account: countedValues(rules.account, now, ts), address: countedValues(rules.address, now, ts) };
     // A new counter has counted one attempt: its delay is the one a first attempt earns.
     const fresh = scopes.map((scope, i) => compose(i === 0 ? '(' : ', (', fragment('?', keys[scope]), ', ', firstDelayOf(rules[scope], now, ts), ')'));
     const statement = compose(
@@ -217,8 +217,8 @@ export function createLoginThrottle(db: Db, options: ThrottleOptions = {}): Logi
       'SELECT "column1", 1, ', ts(now), ', "column2", ', ts(now), ' FROM (VALUES ', ...fresh, ') AS "fresh"\n',
       'WHERE NOT EXISTS (SELECT 1 FROM "ThrottleCounter" WHERE ', fragment('"key" IN (?, ?, ?)', keys.pair, keys.account, keys.address),
       ' AND "blockedUntil" > ', ts(now), ')\n',
-      'ON CONFLICT ("key") DO UPDATE SET "failures" = ', perScope(keys, (scope) => counted[scope].failures),
-      ',\n  "blockedUntil" = ', perScope(keys, (scope) => counted[scope].blockedUntil),
+      'ON CONFLICT ("key") DO UPDATE SET "failures" = ', perScope(keys, (scope) => updates[scope].failures),
+      ',\n  "blockedUntil" = ', perScope(keys, (scope) => updates[scope].blockedUntil),
       ',\n  "windowStart" = excluded."windowStart", "updatedAt" = excluded."updatedAt"\n',
       'WHERE "ThrottleCounter"."blockedUntil" IS NULL OR "ThrottleCounter"."blockedUntil" <= ', ts(now), '\n',
       'RETURNING "key"',

@@ -57,11 +57,12 @@ const ACCOUNT_PREFIX = 'account_';
 
 /**
  * Lookups oidc-provider repeats within one request: Provider#interactionDetails and
- * #interactionResult each read the interaction and, when it has one, its session by uid, and a hosted
- * page's POST calls both. The first lookup leaves its row for the second (store/read-ahead.ts), which
- * then sees the row as it was a moment earlier in the same request; a write in between drops it.
+ * #interactionResult each read the interaction by id and, when it has one, its session by uid, and a
+ * hosted page's POST calls both. The first lookup leaves its row for the second (store/read-ahead.ts),
+ * which then sees the row as it was a moment earlier in the same request; a write in between drops it.
  */
-const repeatedInRequest = new Set<string>(['Interaction', 'Session']);
+const keptById = new Set<string>(['Interaction']);
+const keptByUid = new Set<string>(['Session']);
 
 /**
  * Single-use values: oidc-provider checks `consumed` on the row it read, then consumes. Two requests
@@ -179,8 +180,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
      */
     private async findStored(id: string): Promise<AdapterPayload | undefined> {
       const rows = await sql.query(`${selectLive} AND "id" = ?`, [this.model, now(), this.rowId(id)]);
-      // A bearer model's miss may still be found undigested below: only a hit is kept for it.
-      if (repeatedInRequest.has(this.model) && (rows[0] || !this.bearer)) keepAhead(this.model, id, keptRow(rows[0]));
+      if (keptById.has(this.model)) keepAhead(this.model, id, keptRow(rows[0]));
       const stored = toPayload(rows);
       return stored ? this.withId(stored, id) : this.findUndigested(id);
     }
@@ -188,7 +188,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     /** Before a write: whatever was read ahead of this model may be what is being changed. */
     private dropAhead(): void {
       dropAheadOfKind(this.model);
-      if (repeatedInRequest.has(this.model)) dropAheadOfKind(this.model + BY_UID);
+      if (keptByUid.has(this.model)) dropAheadOfKind(this.model + BY_UID);
     }
 
     private async findUndigested(id: string): Promise<AdapterPayload | undefined> {
@@ -277,7 +277,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
       const ahead = takeAhead(kind, uid);
       if (ahead !== undefined) return ahead ? toPayload([ahead]) : undefined;
       const rows = await sql.query(`${selectLive} AND "uid" = ? LIMIT 1`, [this.model, now(), uid]);
-      if (repeatedInRequest.has(this.model)) keepAhead(kind, uid, keptRow(rows[0]));
+      if (keptByUid.has(this.model)) keepAhead(kind, uid, keptRow(rows[0]));
       return toPayload(rows);
     }
 
