@@ -116,10 +116,13 @@ async function appendBatch(db: Db, batch: readonly ChainEntry[]): Promise<void> 
   const sql = sqlRunnerFor(db);
   if (sql.kind === 'postgresql' && (await appendFromKnownHead(db, batch))) return;
   const head = await sql.atomic(function* (): SqlSteps<Head> {
-    // A no-op write that takes the lock and reads the head in one statement. The id is a parameter so
-    // that PostgreSQL plans the statement once per connection (statements without parameters are not
-    // named: it planned this one on every batch).
-    const lockHead: SqlStep = { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = ? RETURNING "seq", "hash"`, params: [1] };
+    // PostgreSQL: a no-op write that takes the head's row lock and reads it in one statement. The id
+    // is a parameter so that PostgreSQL plans the statement once per connection (statements without
+    // parameters are not named: it planned this one on every batch). SQLite runs a unit inside its
+    // group's BEGIN IMMEDIATE, which holds the database's write lock already: a read is enough.
+    const lockHead: SqlStep = sql.kind === 'sqlite'
+      ? { sql: `SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = ?`, params: [1] }
+      : { sql: `UPDATE "AuditHead" SET "seq" = "seq" WHERE "id" = ? RETURNING "seq", "hash"`, params: [1] };
     let [current] = yield lockHead;
     if (!current) {
       // The very first entry: create the head (or find that a concurrent first append just did).

@@ -140,13 +140,14 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
   }
 
   async function assessRecordingLater(input: RiskContext, facts: AssessFacts = {}): Promise<PendingRecord> {
-    const ctx = riskContextSchema.parse(input);
+    // Off: nothing reads the context, so it is not even validated (this runs on every refresh).
     if (mode === 'off') {
       return {
         decision: { decision: 'allow', policyDecision: 'allow', score: 0, reasons: [], hardRules: [], userMessage: '', eventId: null, modelVersion: 'off' },
         recorded: Promise.resolve(),
       };
     }
+    const ctx = riskContextSchema.parse(input);
     const model = await modelPromise;
     const ev = resolveEvent(ctx);
     const values = await computeFeatures(db, ev);

@@ -72,6 +72,23 @@ for (const kind of storeKinds) {
   });
 }
 
+for (const kind of storeKinds) {
+  test(`a relying party's backend that only refreshes counts nothing, its older failures included [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    // No failure or login within the hour, so the window is not walked; the failure of two hours ago
+    // and the 600 refreshes must still count for nothing.
+    const events: Spec[] = [
+      { ago: 2 * 3600_000, kind: 'password_login', success: false, login: 'yesterday@example.org' },
+      ...Array.from({ length: 600 }, (_, i) => ({ ago: Math.round((i * 30 * MINUTE) / 600) + 1, kind: 'refresh', success: true, accountId: 'acct-a' })),
+    ];
+    await s.db.riskEvent.createMany({ data: events.map(row) });
+    const read = await refreshAt(sqlRunnerFor(s.db));
+    t.deepEqual(read.address, expected(events));
+    t.deepEqual(read.address, { fail10m: 0, fail1h: 0, attempts1h: 0, accounts1h: 0 });
+  });
+}
+
 if (storeKinds.includes('sqlite')) {
   test('the address counts read the partial index of failures and logins [sqlite]', async (t) => {
     const s = await openTestStore('sqlite');
@@ -121,11 +138,13 @@ if (storeKinds.includes('postgresql')) {
     walk(root.Plan);
     // Each lookup on the one index made for it (prisma/models.prisma), as a range that filters no
     // rows: the address's failures and logins come from the partial index, not from a walk over its
-    // refreshes.
+    // refreshes. The partial index is probed twice: whether the hour holds any failure or login at
+    // all (only then is the busy address's window walked), and the counts themselves.
     const used = scans.map((scan) => `${scan['Node Type']} ${scan['Index Name'] ?? ''}${scan.Filter ? ' (filtered)' : ''}`).sort();
     t.deepEqual(used, [
       'Index Only Scan RiskEvent_clientId_ipPrefix_success_decision_at_idx',
       'Index Only Scan RiskEvent_ip_at_idx',
+      'Index Only Scan RiskEvent_ip_velocity_idx',
       'Index Only Scan RiskEvent_ip_velocity_idx',
       'Index Only Scan RiskEvent_ipPrefix_success_at_idx',
       'Index Only Scan RiskEvent_tokenId_kind_success_idx',

@@ -40,3 +40,18 @@ test('the session is loaded once and rejects rows of the wrong width', async (t)
   t.is(a, b);
   await t.throwsAsync(() => a.score([new Float32Array(3)]), { message: /expects/ });
 });
+
+test('scores requested in the same turn (one batched run) come back to their own callers, in order', async (t) => {
+  const model = await loadRiskModel();
+  const rows = fixtures.rows.map((r) => Float32Array.from(r.x));
+  const alone = await model.score(rows);
+  // Uneven slices, including a single row and an empty request, all issued before any run starts.
+  const slices = [rows.slice(0, 1), rows.slice(1, 8), [], rows.slice(8)];
+  const together = await Promise.all(slices.map((s) => model.score(s)));
+  t.deepEqual(together.map((s) => s.length), slices.map((s) => s.length));
+  t.deepEqual(Array.from(together.flatMap((s) => Array.from(s))), Array.from(alone));
+  // A request of the wrong width is refused on its own; the others in its turn are scored.
+  const [bad, good] = await Promise.allSettled([model.score([new Float32Array(3)]), model.score(rows.slice(0, 2))]);
+  t.is(bad.status, 'rejected');
+  t.deepEqual(good.status === 'fulfilled' ? Array.from(good.value) : [], Array.from(alone.slice(0, 2)));
+});

@@ -131,10 +131,14 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   // address (a relying party's backend refreshing for all its users) costs a walk over addressTake
   // small entries, not addressTake rows aggregated. Events sharing lo's exact millisecond all count,
   // where LIMIT would have kept an arbitrary few of them.
+  // The walk only matters when the hour holds a failure or a login from the address: otherwise every
+  // count below is zero wherever lo falls. A relying party's backend, which only refreshes, then costs
+  // one probe of the partial index instead of the walk (a third of a refresh's feature read).
   q.cte(
-    () => `"w" AS (SELECT COALESCE((SELECT "at" FROM "RiskEvent" WHERE "ip" = ? AND "at" >= ? AND "at" <= ?
-      ORDER BY "at" DESC LIMIT 1 OFFSET ?), ?) AS "lo")`,
-    ev.ip, hourAgo, now, spec.windows.addressTake - 1, hourAgo,
+    () => `"w" AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM "RiskEvent" WHERE "ip" = ? AND "at" >= ? AND "at" <= ? AND (${VELOCITY_EVENT}))
+      THEN COALESCE((SELECT "at" FROM "RiskEvent" WHERE "ip" = ? AND "at" >= ? AND "at" <= ?
+        ORDER BY "at" DESC LIMIT 1 OFFSET ?), ?) ELSE ? END AS "lo")`,
+    ev.ip, hourAgo, now, ev.ip, hourAgo, now, spec.windows.addressTake - 1, hourAgo, hourAgo,
   );
 
   // The history's summary (features/history.ts). A NULL parameter (no device, browser, country or
