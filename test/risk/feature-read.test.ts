@@ -101,7 +101,7 @@ if (storeKinds.includes('sqlite')) {
     const details = plan.map((step) => step.detail);
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ip_velocity_idx')), details.join('\n'));
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ip_at_idx')), details.join('\n'));
-    t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ipPrefix_success_at_idx')), details.join('\n'));
+    t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_prefix_failures_idx')), details.join('\n'));
     t.false(details.some((d) => /SCAN "?RiskEvent"?(?! USING)/.test(d)), 'no full scan');
   });
 }
@@ -146,7 +146,7 @@ if (storeKinds.includes('postgresql')) {
       'Index Only Scan RiskEvent_ip_at_idx',
       'Index Only Scan RiskEvent_ip_velocity_idx',
       'Index Only Scan RiskEvent_ip_velocity_idx',
-      'Index Only Scan RiskEvent_ipPrefix_success_at_idx',
+      'Index Only Scan RiskEvent_prefix_failures_idx',
       'Index Only Scan RiskEvent_tokenId_kind_success_idx',
       'Index Scan RiskEvent_accountId_kind_at_idx',
       'Index Scan RiskEvent_accountId_kind_at_idx',
