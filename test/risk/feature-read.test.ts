@@ -1,6 +1,6 @@
 // The per-event feature read (src/risk/features/combined.ts) beyond what the simulator's parity
 // fixture exercises: the address window's cap on a busy address, and on PostgreSQL the plan that a
-// connection keeps for the statement (generic plans are made once, possibly on an empty table).
+// connection keeps for the statement (generic plans are made once, on an empty table or with statistics).
 import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import pg from 'pg';
@@ -107,7 +107,7 @@ if (storeKinds.includes('sqlite')) {
 }
 
 if (storeKinds.includes('postgresql')) {
-  test('the feature statement planned on an empty table reads RiskEvent only through index ranges [postgresql]', async (t) => {
+  test('the feature statement planned on an empty table, and again with statistics, reads RiskEvent only through index ranges [postgresql]', async (t) => {
     const s = await openTestStore('postgresql');
     t.teardown(() => s.dispose());
     const sql = sqlRunnerFor(s.db);
@@ -126,22 +126,24 @@ if (storeKinds.includes('postgresql')) {
     await s.db.riskEvent.createMany({ data: Array.from({ length: 3000 }, (_, i) => row({ ago: i * 1000, kind: 'refresh', success: true, accountId: 'acct-a' })) });
     // Untyped literals, as the driver sends parameters: PostgreSQL reads each as its parameter's type.
     const literal = (p: unknown) => (p === null ? 'NULL' : `'${String(p)}'`);
-    const explained = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) EXECUTE features(${captured.params.map(literal).join(', ')})`);
     interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Filter?: string; Plans?: PlanNode[] }
-    const [root] = explained.rows[0]?.['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
-    const scans: PlanNode[] = [];
-    const walk = (node: PlanNode) => {
-      if (node['Relation Name'] === 'RiskEvent') scans.push(node);
-      node.Plans?.forEach(walk);
+    const indexesUsed = async (statement: string) => {
+      const explained = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) EXECUTE ${statement}(${captured?.params.map(literal).join(', ')})`);
+      const [root] = explained.rows[0]?.['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
+      const scans: PlanNode[] = [];
+      const walk = (node: PlanNode) => {
+        if (node['Relation Name'] === 'RiskEvent') scans.push(node);
+        node.Plans?.forEach(walk);
+      };
+      if (!root) throw new Error('no plan');
+      walk(root.Plan);
+      return scans.map((scan) => `${scan['Node Type']} ${scan['Index Name'] ?? ''}${scan.Filter ? ' (filtered)' : ''}`).sort();
     };
-    if (!root) throw new Error('no plan');
-    walk(root.Plan);
     // Each lookup on the one index made for it (prisma/models.prisma), as a range that filters no
     // rows: the address's failures and logins come from the partial index, not from a walk over its
     // refreshes. The partial index is probed twice: whether the hour holds any failure or login at
     // all (only then is the busy address's window walked), and the counts themselves.
-    const used = scans.map((scan) => `${scan['Node Type']} ${scan['Index Name'] ?? ''}${scan.Filter ? ' (filtered)' : ''}`).sort();
-    t.deepEqual(used, [
+    const expectedIndexes = [
       'Index Only Scan RiskEvent_clientId_ipPrefix_success_decision_at_idx',
       'Index Only Scan RiskEvent_ip_at_idx',
       'Index Only Scan RiskEvent_ip_velocity_idx',
@@ -151,6 +153,19 @@ if (storeKinds.includes('postgresql')) {
       'Index Scan RiskEvent_accountId_kind_at_idx',
       'Index Scan RiskEvent_accountId_kind_at_idx',
       'Index Scan RiskEvent_grantId_at_idx',
-    ].sort());
+    ].sort();
+    t.deepEqual(await indexesUsed('features'), expectedIndexes, 'planned on the empty table');
+    // And planned again once there are statistics of a deployment (two relying parties, hundreds of
+    // networks, 80 days of events): an index on (network, success, time) used to win the client
+    // lookup there, which then walked every success of the network looking for the client.
+    await s.db.riskEvent.createMany({
+      data: Array.from({ length: 20000 }, (_, i) => ({
+        ...row({ ago: i * 350_000, kind: 'refresh', success: i % 50 !== 0, accountId: `acct-${i % 300}` }),
+        ip: `203.${i % 4}.${i % 225}.7`, ipPrefix: `203.${i % 4}.${i % 225}.0/24`, clientId: i % 10 === 0 ? 'web' : 'portal',
+      })),
+    });
+    await client.query('ANALYZE "RiskEvent"');
+    await client.query({ name: 'features_analyzed', text, values: captured.params });
+    t.deepEqual(await indexesUsed('features_analyzed'), expectedIndexes, 'planned with statistics');
   });
 }
