@@ -14,9 +14,9 @@ export interface RiskModel {
 }
 
 /**
- * Rows per session run at most. A run of this MLP costs the same for 1 row as for 30 (its fixed cost
- * is the binding and the session's dispatch, about 30 µs); a scored event brings its own row and up
- * to a dozen occlusion rows (explain.ts).
+ * Rows per session run at most. A run of this MLP costs nearly the same for 1 row as for 32 (85 and
+ * 99 µs on the slow machine of 2026-12-03: the binding and the session's dispatch, not the maths); a
+ * scored event brings its own row and up to a dozen occlusion rows (explain.ts).
  */
 export const MAX_ROWS_PER_RUN = 256;
 
