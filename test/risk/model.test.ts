@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import test from 'ava';
 import { z } from 'zod';
-import { defaultModelPath, loadRiskModel } from '../../src/risk/model.ts';
+import { MAX_ROWS_PER_RUN, defaultModelPath, loadRiskModel } from '../../src/risk/model.ts';
 import { featureNames } from '../../src/risk/spec.ts';
 
 const fixtures = z
@@ -54,4 +54,14 @@ test('scores requested in the same turn (one batched run) come back to their own
   const [bad, good] = await Promise.allSettled([model.score([new Float32Array(3)]), model.score(rows.slice(0, 2))]);
   t.is(bad.status, 'rejected');
   t.deepEqual(good.status === 'fulfilled' ? Array.from(good.value) : [], Array.from(alone.slice(0, 2)));
+});
+
+test('a turn with more rows than one run takes (MAX_ROWS_PER_RUN) still serves every caller its own scores', async (t) => {
+  const model = await loadRiskModel();
+  const rows = fixtures.rows.map((r) => Float32Array.from(r.x));
+  const alone = await model.score(rows);
+  // Enough requests of the whole fixture that their rows exceed MAX_ROWS_PER_RUN more than twice.
+  const requests = Math.ceil((3 * MAX_ROWS_PER_RUN) / rows.length) + 1;
+  const results = await Promise.all(Array.from({ length: requests }, () => model.score(rows)));
+  for (const scores of results) t.deepEqual(Array.from(scores), Array.from(alone));
 });
