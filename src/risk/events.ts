@@ -4,12 +4,16 @@
 // the password-login thresholds until the model is retrained with upstream assertions.
 import { z } from 'zod';
 
+/** The longest user agent the engine keeps (RiskEvent rows store the first 512 characters of it). */
+export const MAX_USER_AGENT = 2048;
+
 const base = {
   /** When the event happened (default: now). */
   at: z.date().optional(),
   /** The client address as Warden determined it (X-Forwarded-For only with WARDEN_TRUST_PROXY=true). */
   ip: z.string().min(1),
-  userAgent: z.string().max(2048).optional(),
+  /** Any length: the header is the client's to choose, so it is cut here, not refused (a 5xx at the token endpoint). */
+  userAgent: z.string().transform((ua) => ua.slice(0, MAX_USER_AGENT)).optional(),
   clientId: z.string().optional(),
   /** Whether the credential itself (password, token, assertion) was valid, before the policy. */
   success: z.boolean(),

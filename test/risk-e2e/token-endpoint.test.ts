@@ -9,10 +9,11 @@ import { Browser, CANADA, CHROME, attemptLogin, everyDecisionAudited, reachedCli
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 
-async function tokenRequest(issuer: string, clientId: string, secret: string, form: Record<string, string>) {
+async function tokenRequest(issuer: string, clientId: string, secret: string, form: Record<string, string>, headers: Record<string, string> = {}) {
   const response = await fetch(`${issuer}/token`, {
     method: 'POST',
     headers: {
+      ...headers,
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
     },
@@ -88,5 +89,31 @@ for (const kind of storeKinds) {
     const audit = await everyDecisionAudited(w);
     t.deepEqual(audit.missing, []);
     t.true(audit.chainOk);
+  });
+
+  test(`a refresh and an exchange from a client with a very long user agent are scored, not failed [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const backend = await w.createClient({ grant_types: [GRANT], scope: 'openid profile email', token_exchange_from: [rp.client.client_id] });
+    const attempt = await attemptLogin(rp, new Browser(w.url, CANADA, CHROME), user.email, user.password, {
+      scope: 'openid offline_access', prompt: 'login consent',
+    });
+    const tokens = await redeem(rp, attempt);
+    // Longer than any limit of the risk context; Node accepts headers up to 16 KiB.
+    const userAgent = `Mozilla/5.0 ${'x'.repeat(5000)}`;
+
+    const refreshed = await tokenRequest(w.issuer, rp.client.client_id, rp.client.client_secret ?? '',
+      { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' }, { 'user-agent': userAgent });
+    t.is(refreshed.status, 200, JSON.stringify(refreshed.body));
+    const exchanged = await tokenRequest(w.issuer, backend.client_id, backend.client_secret ?? '',
+      { grant_type: GRANT, subject_token: tokens.access_token, subject_token_type: ACCESS_TOKEN, scope: 'openid' }, { 'user-agent': userAgent });
+    t.is(exchanged.status, 200, JSON.stringify(exchanged.body));
+
+    for (const eventKind of ['refresh', 'token_exchange']) {
+      const event = await w.db.riskEvent.findFirstOrThrow({ where: { kind: eventKind, decision: 'allow' } });
+      t.true(event.userAgent?.startsWith('Mozilla/5.0 xxx'), eventKind);
+      t.true((event.userAgent?.length ?? 0) <= 512, eventKind);
+    }
   });
 }

@@ -21,7 +21,7 @@ export interface LoginRiskDeps {
   audit: AuditSink;
 }
 
-const userAgentOf = (ctx: Context): string | undefined => ctx.get('user-agent').slice(0, 2048) || undefined;
+const userAgentOf = (ctx: Context): string | undefined => ctx.get('user-agent') || undefined;
 
 export function riskLoginStage(deps: LoginRiskDeps): LoginStage {
   return async ({ ctx, interaction, account, address, amr }) => {
