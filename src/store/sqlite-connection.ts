@@ -65,6 +65,11 @@ const WRITES = /\b(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 /** Distinct statements kept prepared; Prisma's `IN (?, ?, ...)` lists make the set open-ended. */
 const STATEMENT_CACHE_SIZE = 500;
 
+/** What every call made after close() fails with: libsql aborts the process on some calls to a closed database. */
+function closedError(): Error {
+  return new Error('the SQLite connection is closed');
+}
+
 function sqlitePath(databaseUrl: string): string {
   if (databaseUrl.startsWith('file://')) return fileURLToPath(databaseUrl);
   if (databaseUrl.startsWith('file:')) return databaseUrl.slice('file:'.length);
@@ -130,7 +135,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
   }
 
   function runUnchecked(stmt: InStatement, extraArgs?: InArgs): ResultSet {
-    if (closed) throw new Error('the SQLite connection is closed');
+    if (closed) throw closedError();
     const sql = typeof stmt === 'string' ? stmt : stmt.sql;
     const rawArgs = (typeof stmt === 'string' ? extraArgs : stmt.args) ?? [];
     if (!Array.isArray(rawArgs)) throw new TypeError('named SQL parameters are not used here');
@@ -147,6 +152,10 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
 
   /** Runs everything queued: one statement alone in autocommit, anything more in one transaction. */
   function flush(): void {
+    if (closed) {
+      for (const item of queue.splice(0)) item.settle({ error: closedError() });
+      return;
+    }
     if (transactionOpen || queue.length === 0) return;
     const group = queue.splice(0);
     const [first] = group;
@@ -182,7 +191,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
       run('COMMIT');
     } catch (error) {
       lost = { error };
-      if (db.inTransaction) {
+      if (!closed && db.inTransaction) {
         try {
           run('ROLLBACK');
         } catch {
@@ -203,6 +212,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
   }
 
   function enqueue<T>(work: () => T, several: boolean): Promise<T> {
+    if (closed) return Promise.reject(closedError());
     return new Promise<T>((resolve, reject) => {
       let produced: { value: T } | undefined;
       queue.push({
@@ -222,7 +232,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
 
   /** The plain-SQL path: rows straight to objects by column name. Errors become Errors where they settle. */
   function runNamed(entry: Prepared, args: SqlParam[]): NamedResult {
-    if (closed) throw new Error('the SQLite connection is closed');
+    if (closed) throw closedError();
     if (!entry.readOnly && !checkpointer) countWrite();
     if (entry.reader) {
       const rows = (entry.statement.all(args.map(toSqlParam)) as unknown[][]).map((values) => toNamedRow(values, entry.columns));
@@ -234,6 +244,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
   function statement(sql: string, args: SqlParam[]): Promise<NamedResult> {
     let entry: Prepared;
     try {
+      if (closed) throw closedError();
       entry = prepared(sql);
       if (!transactionOpen && entry.readOnly) return Promise.resolve(runNamed(entry, args));
     } catch (error) {
@@ -265,7 +276,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
       open = false;
       try {
         // A failed statement may already have rolled SQLite's transaction back.
-        if (db.inTransaction) run(verb);
+        if (!closed && db.inTransaction) run(verb);
       } finally {
         transactionOpen = false;
         scheduleFlush();
@@ -292,6 +303,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
     unit,
     executeMultiple: async (sql) => {
       try {
+        if (closed) throw closedError();
         flush();
         db.exec(sql);
       } catch (error) {

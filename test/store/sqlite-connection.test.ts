@@ -131,3 +131,24 @@ test('a connection that keeps writing hands its checkpoints to a background work
   t.true(results.some((r) => r.walFrames > 0 && r.checkpointed === r.walFrames));
   t.is((await db.statement('SELECT COUNT(*) AS c FROM t', [])).rows[0]?.c, 20);
 });
+
+test('after close every call fails with an error instead of reaching the closed database', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  await db.statement('SELECT id FROM t WHERE id = ?', [1]);
+  // Queued before close: flushed by it.
+  const queued = db.statement('INSERT INTO t (id) VALUES (?)', [1]);
+  db.close();
+  await queued;
+  // A write that arrives after a graceful shutdown closed the store (a record made after its response).
+  const closed = { message: /closed/ };
+  // libsql aborts the whole process when a closed database is asked whether it is in a transaction,
+  // which the group commit's failure path did.
+  await t.throwsAsync(db.unit((run) => run('INSERT INTO t (id) VALUES (?)', [3])), closed);
+  await t.throwsAsync(db.statement('INSERT INTO t (id) VALUES (?)', [2]), closed);
+  await t.throwsAsync(db.statement('SELECT id FROM t WHERE id = ?', [1]), closed);
+  await t.throwsAsync(db.statement('SELECT id FROM t WHERE id > ?', [0]), closed);
+  await t.throwsAsync(db.execute('SELECT 1'), closed);
+  await t.throwsAsync(db.transaction('write'), closed);
+  await t.throwsAsync(db.executeMultiple('SELECT 1'), closed);
+});
