@@ -151,8 +151,9 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     const model = await modelPromise;
     const ev = resolveEvent(ctx);
     const values = await computeFeatures(db, ev);
-    const candidates = occlusionRows(ev.kind, values);
-    const scores = await model.score([toVector(values), ...candidates.map((c) => c.row)]);
+    const vector = toVector(values);
+    const candidates = occlusionRows(ev.kind, values, vector);
+    const scores = await model.score([vector, ...candidates.map((c) => c.row)]);
     const score = scores[0] ?? 0;
     const { decision: policyDecision, hardRules, firstUse: tofu } = await decide(ev.kind, score, values, policy, {
       isFirstUse: () => firstUse(ev), hasSecondFactor: facts.hasSecondFactor,

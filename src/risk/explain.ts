@@ -18,9 +18,8 @@ export interface Candidate {
   row: Float32Array;
 }
 
-/** Features that may explain an event of this kind, each with its baseline-occluded row. */
-export function occlusionRows(kind: string, values: FeatureValues): Candidate[] {
-  const base = toVector(values);
+/** Features that may explain an event of this kind, each with its baseline-occluded row (copies of `base`). */
+export function occlusionRows(kind: string, values: FeatureValues, base: Float32Array = toVector(values)): Candidate[] {
   const groups = new Set([...generalGroups, ...(kindGroups[kind] ?? [])]);
   const isLogin = spec.loginKinds.includes(kind);
   const out: Candidate[] = [];
