@@ -4,7 +4,8 @@
 // in the OAuth error are the hard rules (the caller knows it replayed a token) and a reference to the
 // RiskEvent; the model's signals stay with the admins, since the caller may hold a stolen token.
 import type { AssessRefresh, RefreshAssessmentContext } from '../oidc/refresh-policy.ts';
-import type { ActClaim, AssessExchange, Assessment, ExchangeAssessmentContext } from '../oidc/token-exchange/types.ts';
+import { delegationDepth } from '../oidc/token-exchange/build-act.ts';
+import type { AssessExchange, Assessment, ExchangeAssessmentContext } from '../oidc/token-exchange/types.ts';
 import type { RiskDecision, RiskEngine } from './engine.ts';
 import type { RefreshContext, TokenExchangeContext } from './events.ts';
 
@@ -15,12 +16,6 @@ export function refreshContext(c: RefreshAssessmentContext): RefreshContext {
     // The hook runs after oidc-provider validated the token; a consumed one never reaches it.
     success: true,
   };
-}
-
-function actDepth(act: ActClaim | undefined): number {
-  let depth = 0;
-  for (let a = act; a; a = a.act) depth++;
-  return depth;
 }
 
 export interface SubjectTokenFacts {
@@ -43,7 +38,7 @@ export function exchangeContext(c: ExchangeAssessmentContext, facts: SubjectToke
     requestedAudiences: c.target === undefined ? [] : [c.target],
     allowedAudiences: facts.allowedAudiences,
     // The resulting chain: the new actor (when an actor token is given) plus those already nested.
-    actorDepth: (c.actor ? 1 : 0) + actDepth(c.subject.act),
+    actorDepth: (c.actor ? 1 : 0) + delegationDepth(c.subject.act),
   };
 }
 

@@ -6,6 +6,7 @@ import { client, rpFor, postForm, basicAuth } from './_rp.ts';
 import { issueUserAccessToken } from './_tokens.ts';
 import { signInAndRedeem } from './_browser.ts';
 import { verifyAudit } from '../../src/audit/index.ts';
+import { MAX_DELEGATION_DEPTH } from '../../src/oidc/token-exchange/build-act.ts';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
@@ -231,5 +232,28 @@ for (const kind of storeKinds) {
     t.regex(String(stepUp.body.error_description), /step-up.*new_device/);
     const denied = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, scope: 'openid' });
     t.regex(String(denied.body.error_description), /denied.*impossible_travel/);
+  });
+
+  test(`token exchange: a delegation chain grows to at most ${MAX_DELEGATION_DEPTH} actors [${kind}]`, async (t) => {
+    const { w, backend, subjectToken } = await setup(kind);
+    t.teardown(() => w.stop());
+    const backendRp = await rpFor(w, backend);
+    const actorToken = (await client.clientCredentialsGrant(backendRp)).access_token;
+    // The backend exchanges its own output again and again, acting each time: one more actor per hop.
+    let token = subjectToken;
+    for (let depth = 1; depth <= MAX_DELEGATION_DEPTH; depth += 1) {
+      const hop = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, actor_token: actorToken, actor_token_type: ACCESS_TOKEN, scope: 'openid' });
+      t.is(hop.status, 200, `hop ${depth}: ${JSON.stringify(hop.body)}`);
+      token = String(hop.body.access_token);
+    }
+    const exchanged = await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } });
+    const tooDeep = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, actor_token: actorToken, actor_token_type: ACCESS_TOKEN, scope: 'openid' });
+    t.is(tooDeep.status, 400);
+    t.is(tooDeep.body.error, 'invalid_grant');
+    t.regex(String(tooDeep.body.error_description), new RegExp(`delegation chain would be ${MAX_DELEGATION_DEPTH + 1} actors long`));
+    t.is(await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } }), exchanged);
+    // Without an actor the chain is only carried over, so the deepest token can still be exchanged.
+    const carried = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, scope: 'openid' });
+    t.is(carried.status, 200, JSON.stringify(carried.body));
   });
 }

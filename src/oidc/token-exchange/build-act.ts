@@ -11,10 +11,29 @@ import { invalidGrant } from './errors.ts';
  * issued to it): a client cannot name somebody else as the party acting.
  */
 export function buildActClaim(client: Client, subject: ResolvedToken, actor: ResolvedToken | undefined): ActClaim | undefined {
-  if (!actor) return subject.act;
-  if (actor.clientId !== client.clientId) {
+  if (actor && actor.clientId !== client.clientId) {
     throw invalidGrant('actor_token was not issued to the client making this request');
   }
+  // An upstream's token may arrive with a chain of its own, carried over even without an actor.
+  const depth = (actor ? 1 : 0) + delegationDepth(subject.act);
+  if (depth > MAX_DELEGATION_DEPTH) {
+    throw invalidGrant(`the delegation chain would be ${depth} actors long; at most ${MAX_DELEGATION_DEPTH} are accepted`);
+  }
+  if (!actor) return subject.act;
   const current: ActClaim = { sub: actor.accountId ?? actor.clientId, client_id: actor.clientId };
   return subject.act ? { ...current, act: subject.act } : current;
+}
+
+/**
+ * The longest delegation chain a token may carry. A client may exchange its own tokens with its own
+ * actor token, each hop nesting one more `act`: without a bound it could grow a token (and every
+ * introspection and risk record of it) hop by hop. Real chains are a few services long.
+ */
+export const MAX_DELEGATION_DEPTH = 10;
+
+/** Actors in a chain (0 when there is none). */
+export function delegationDepth(act: ActClaim | undefined): number {
+  let depth = 0;
+  for (let a = act; a; a = a.act) depth += 1;
+  return depth;
 }
