@@ -31,7 +31,8 @@ export interface AppDeps {
   db: Db;
   /** Keygrip keys for signed cookies (shared with the provider, whose middleware runs on our context). */
   cookieSigner: CookieSigner;
-  trustProxy: boolean;
+  /** See Config.trustedProxies. */
+  trustedProxies: number;
   logger?: Logger;
   /** Serves GET /metrics and counts requests (the lead's src/ops). */
   metrics?: { endpoint: Middleware; observe: Middleware };
@@ -124,7 +125,9 @@ function health(deps: AppDeps): Middleware {
  * only adds them on endpoints meant for browsers' fetch: discovery, JWKS, token, userinfo...).
  */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy });
+  // Koa reads X-Forwarded-For from the right: only the last `trustedProxies` entries were added by
+  // proxies; anything before them is whatever the client sent.
+  const app = new Koa({ proxy: deps.trustedProxies > 0, maxIpsCount: deps.trustedProxies });
   app.keys = deps.cookieSigner;
   // Koa's own error logging would print stacks to stderr; requestContext logs them as JSON instead.
   app.silent = true;

@@ -26,7 +26,11 @@ export interface Config {
   logLevel: LogLevel;
   riskMode: 'enforce' | 'monitor' | 'off';
   claimsMode: 'auto' | 'review';
-  trustProxy: boolean;
+  /**
+   * Proxies in front of Warden that each append the address they saw to X-Forwarded-For; the client
+   * address is the entry the outermost of them added. 0: the connection's address, headers ignored.
+   */
+  trustedProxies: number;
   selfRegistration: boolean;
   /** Dynamic client registration: open to anyone, or gated by initial access tokens. */
   registration: 'open' | 'initial_access_token';
@@ -66,7 +70,12 @@ const envSchema = z.object({
     .default('info'),
   WARDEN_RISK_MODE: z.enum(['enforce', 'monitor', 'off'], { error: 'must be one of enforce, monitor, off' }).default('enforce'),
   WARDEN_CLAIMS_MODE: z.enum(['auto', 'review'], { error: 'must be one of auto, review' }).default('auto'),
-  WARDEN_TRUST_PROXY: booleanText.default(false),
+  // true is one proxy (a load balancer); a number counts a chain of them (a CDN in front of it: 2).
+  WARDEN_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|1|0|yes|no|[1-9])$/, 'must be true, false or the number of proxies (1 to 9)')
+    .transform((value) => (value === 'true' || value === 'yes' ? 1 : value === 'false' || value === 'no' ? 0 : Number(value)))
+    .default(0),
   WARDEN_SELF_REGISTRATION: booleanText.default(false),
   WARDEN_REGISTRATION: z
     .enum(['open', 'initial_access_token'], { error: 'must be one of open, initial_access_token' })
@@ -104,7 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: vars.LOG_LEVEL,
     riskMode: vars.WARDEN_RISK_MODE,
     claimsMode: vars.WARDEN_CLAIMS_MODE,
-    trustProxy: vars.WARDEN_TRUST_PROXY,
+    trustedProxies: vars.WARDEN_TRUST_PROXY,
     selfRegistration: vars.WARDEN_SELF_REGISTRATION,
     registration: vars.WARDEN_REGISTRATION,
     durability: vars.WARDEN_DURABILITY,

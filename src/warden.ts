@@ -146,7 +146,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     dpopNonceSecret: dpopNonceSecret(config.secretKey),
     accounts,
     registration: config.registration,
-    trustProxy: config.trustProxy,
+    trustedProxies: config.trustedProxies,
     ...(logger ? { logger } : {}),
     renderError: options.renderError ?? renderErrorPage,
     pages: options.pages ?? providerPages,
@@ -187,7 +187,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
   const app = createApp({
     db,
     cookieSigner,
-    trustProxy: config.trustProxy,
+    trustedProxies: config.trustedProxies,
     provider,
     routes: (options.routes ?? [hostedPages(risk, options.metrics?.onLoginOutcome), accountPages]).map((build) => build(routeContext)),
     ...(logger ? { logger } : {}),

@@ -29,7 +29,8 @@ export interface ProviderDeps {
   accounts: Pick<AccountService, 'findById'>;
   registration: RegistrationMode;
   /** Trust X-Forwarded-* (behind a load balancer). */
-  trustProxy: boolean;
+  /** See Config.trustedProxies. */
+  trustedProxies: number;
   renderError?: RenderErrorHook;
   pages?: ProviderPages;
   assessExchange?: AssessExchange;
@@ -127,7 +128,9 @@ function configuration(deps: ProviderDeps): Configuration {
  */
 export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration(deps));
-  provider.proxy = deps.trustProxy;
+  // The provider is a Koa app of its own: its ctx.ip must read the header as the outer app does (app.ts).
+  provider.proxy = deps.trustedProxies > 0;
+  provider.maxIpsCount = deps.trustedProxies;
 
   const verificationKeys = publicKeysOf(deps.jwks);
   registerTokenExchange({

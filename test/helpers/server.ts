@@ -98,7 +98,7 @@ export async function startWarden(options: StartWardenOptions): Promise<StartedW
   } else {
     testStore = await openTestStore(options.kind, { WARDEN_REGISTRATION: 'open', ...options.env });
     config = options.httpsIssuer
-      ? { ...testStore.config, issuer: `https://localhost:${port}`, port, trustProxy: true }
+      ? { ...testStore.config, issuer: `https://localhost:${port}`, port, trustedProxies: 1 }
       : { ...testStore.config, issuer: url, port };
     store = testStore.store;
   }

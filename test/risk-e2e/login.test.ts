@@ -55,6 +55,30 @@ for (const kind of storeKinds) {
     t.true(audit.chainOk);
   });
 
+  test(`behind a proxy the address is the one the proxy added, not what the client put before it [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    // The client sends its own X-Forwarded-For (claiming Japan); the load balancer appends the address
+    // it saw. Trusting the first entry would let every request pick its address: per-address
+    // throttling and velocity would see a new address each time.
+    await establishHistory(rp, new Browser(w.url, `${JAPAN}, ${CANADA}`, CHROME), user);
+    const event = await w.db.riskEvent.findFirstOrThrow({ where: { accountId: user.id } });
+    t.is(event.ip, CANADA);
+    t.is(event.country, 'CA');
+  });
+
+  test(`WARDEN_TRUST_PROXY=2 takes the address the outer of two proxies added [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, env: { WARDEN_TRUST_PROXY: '2' }, wardenOptions: { risk: true } });
+    t.teardown(() => w.stop());
+    const rp = await relyingParty(w);
+    const user = await w.createAccount();
+    // client-forged, then the CDN's view of the client, then the CDN's own address as the inner proxy saw it.
+    await establishHistory(rp, new Browser(w.url, `${JAPAN}, ${CANADA}, 10.1.2.3`, CHROME), user);
+    const event = await w.db.riskEvent.findFirstOrThrow({ where: { accountId: user.id } });
+    t.is(event.ip, CANADA);
+  });
+
   test(`a new country and a new device ask for TOTP: a wrong code does not complete, the right one does [${kind}]`, async (t) => {
     const { w, rp } = await riskWorld(kind);
     t.teardown(() => w.stop());

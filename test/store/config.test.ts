@@ -21,7 +21,7 @@ test('defaults are the embedded mode of the contract', (t) => {
     logLevel: 'info',
     riskMode: 'enforce',
     claimsMode: 'auto',
-    trustProxy: false,
+    trustedProxies: 0,
     selfRegistration: false,
     registration: 'initial_access_token',
     durability: 'fast',
@@ -66,12 +66,24 @@ test('every variable is read', (t) => {
     logLevel: 'debug',
     riskMode: 'monitor',
     claimsMode: 'review',
-    trustProxy: true,
+    trustedProxies: 1,
     selfRegistration: true,
     registration: 'open',
     durability: 'full',
   });
   t.deepEqual(config.secretKey, Buffer.from(hexKey, 'hex'));
+});
+
+test('WARDEN_TRUST_PROXY counts the proxies whose X-Forwarded-For entries are trusted', (t) => {
+  const proxies = (value: string) => loadConfig({ WARDEN_TRUST_PROXY: value, WARDEN_SECRET_KEY: hexKey }).trustedProxies;
+  t.is(proxies('false'), 0);
+  t.is(proxies('no'), 0);
+  t.is(proxies('true'), 1);
+  t.is(proxies('1'), 1);
+  t.is(proxies('2'), 2);
+  for (const bad of ['10', '-1', '2.5', 'on']) {
+    t.throws(() => proxies(bad), { instanceOf: ConfigError, message: /WARDEN_TRUST_PROXY: must be true, false or the number of proxies/ }, bad);
+  }
 });
 
 test('empty variables mean the default', (t) => {
@@ -155,7 +167,7 @@ test('bad values give one error naming each variable and the value', (t) => {
     'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     'WARDEN_RISK_MODE: must be one of enforce, monitor, off (got "block")',
     'WARDEN_CLAIMS_MODE: must be one of auto, review (got "manual")',
-    'WARDEN_TRUST_PROXY: must be true or false (got "maybe")',
+    'WARDEN_TRUST_PROXY: must be true, false or the number of proxies (1 to 9) (got "maybe")',
     'WARDEN_SELF_REGISTRATION: must be true or false (got "sometimes")',
     'WARDEN_REGISTRATION: must be one of open, initial_access_token (got "closed")',
     'WARDEN_DURABILITY: must be one of fast, full (got "paranoid")',
