@@ -19,7 +19,7 @@ export interface LoginStageInput {
   ctx: Context;
   interaction: Interaction;
   account: AccountRecord;
-  /** The client address (X-Forwarded-For only when WARDEN_TRUST_PROXY=true, via koa's app.proxy). */
+  /** The client address (its X-Forwarded-For entry only when WARDEN_TRUST_PROXY is set, see app.ts). */
   address: string;
   /** Authentication methods proven so far (RFC 8176 values), e.g. ["pwd"]. */
   amr: readonly string[];

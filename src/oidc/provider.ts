@@ -28,8 +28,7 @@ export interface ProviderDeps {
   dpopNonceSecret: Buffer;
   accounts: Pick<AccountService, 'findById'>;
   registration: RegistrationMode;
-  /** Trust X-Forwarded-* (behind a load balancer). */
-  /** See Config.trustedProxies. */
+  /** Proxies whose X-Forwarded-For entries are trusted (see Config.trustedProxies). */
   trustedProxies: number;
   renderError?: RenderErrorHook;
   pages?: ProviderPages;

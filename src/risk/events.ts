@@ -10,7 +10,7 @@ export const MAX_USER_AGENT = 2048;
 const base = {
   /** When the event happened (default: now). */
   at: z.date().optional(),
-  /** The client address as Warden determined it (X-Forwarded-For only with WARDEN_TRUST_PROXY=true). */
+  /** The client address as Warden determined it (its X-Forwarded-For entry only when WARDEN_TRUST_PROXY is set). */
   ip: z.string().min(1),
   /** Any length: the header is the client's to choose, so it is cut here, not refused (a 5xx at the token endpoint). */
   userAgent: z.string().transform((ua) => ua.slice(0, MAX_USER_AGENT)).optional(),
