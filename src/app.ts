@@ -1,5 +1,6 @@
 import Koa, { type Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
+import { addressOf } from './ops/client-address.ts';
 import type { Db } from './store/index.ts';
 import type { Logger } from './ops/logger.ts';
 import { withReadAhead } from './store/read-ahead.ts';
@@ -94,6 +95,26 @@ const bodyLimit: Middleware = async (ctx, next) => {
   await next();
 };
 
+/**
+ * Behind trusted proxies the client address is an X-Forwarded-For entry (see createApp). A proxy always
+ * appends an address; anything else there reached Warden around the proxies, or through a broken one,
+ * and would be stored, throttled and scored as the client's address. (Koa itself falls back to the
+ * connection's address when the entry is empty: the proxy's own, shared by every client.)
+ */
+function forwardedAddress(trustedProxies: number): Middleware {
+  return async (ctx, next) => {
+    const header = ctx.get('x-forwarded-for');
+    const entry = header === '' ? ctx.ip : (header.split(',').slice(-trustedProxies)[0] ?? '');
+    if (addressOf(entry) === null) {
+      ctx.status = 400;
+      ctx.type = 'json';
+      ctx.body = { error: 'invalid_request', error_description: 'X-Forwarded-For does not hold the client address a trusted proxy added' };
+      return;
+    }
+    await next();
+  };
+}
+
 function health(deps: AppDeps): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
@@ -136,6 +157,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use((_ctx, next) => withReadAhead(next));
   if (deps.metrics) app.use(deps.metrics.observe);
   app.use(securityHeaders);
+  if (deps.trustedProxies > 0) app.use(forwardedAddress(deps.trustedProxies));
   app.use(bodyLimit);
   app.use(health(deps));
   if (deps.metrics) app.use(deps.metrics.endpoint);

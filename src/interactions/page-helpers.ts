@@ -36,9 +36,7 @@ export function seeOther(ctx: Context, location: string): void {
   ctx.redirect(location);
 }
 
-export function clientAddress(ctx: Context): string {
-  return ctx.ip || 'unknown';
-}
+export { clientAddress } from '../ops/client-address.ts';
 
 // Fixed messages, chosen by code: nothing the client sends is ever reflected as a message.
 export const FLASH_MESSAGES = {

@@ -2,6 +2,7 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Assessment } from './token-exchange/types.ts';
 import { invalidGrant } from './token-exchange/errors.ts';
 import { awaitBeforeAnswering } from './pending-writes.ts';
+import { clientAddress } from '../ops/client-address.ts';
 
 /** What the risk engine sees when a refresh token is used. */
 export interface RefreshAssessmentContext {
@@ -36,7 +37,7 @@ export function rotateRefreshToken(assess: AssessRefresh | undefined): NonNullab
         accountId: token.accountId ?? '',
         grantId: token.grantId ?? '',
         tokenId: token.jti,
-        ip: ctx.ip,
+        ip: clientAddress(ctx),
         userAgent: ctx.get('user-agent') || undefined,
       });
       if (recorded) awaitBeforeAnswering(ctx, recorded);

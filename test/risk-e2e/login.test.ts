@@ -68,6 +68,34 @@ for (const kind of storeKinds) {
     t.is(event.country, 'CA');
   });
 
+  test(`behind a proxy, an X-Forwarded-For that does not end in an address is refused with 400, before anything is stored [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    // A proxy always appends an address: anything else reached Warden around it, or through a broken one.
+    for (const forwarded of ['not-an-address', `${CANADA}, ${'x'.repeat(3000)}`, `${CANADA},`]) {
+      const { url } = await rp.authorizationUrl({ prompt: 'login' });
+      const page = await new Browser(w.url, forwarded, CHROME).request(url.href);
+      t.is(page.status, 400, forwarded.slice(0, 40));
+      // The honest client is served as before.
+      t.true(reachedClient((await attemptLogin(rp, new Browser(w.url, CANADA, CHROME), user.email, user.password)).final));
+      const token = await fetch(`${w.issuer}/token`, { method: 'POST', headers: { 'x-forwarded-for': forwarded, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+      t.is(token.status, 400, forwarded.slice(0, 40));
+      t.like(await token.json(), { error: 'invalid_request' });
+    }
+    t.is(await w.db.riskEvent.count({ where: { ip: { not: CANADA } } }), 0);
+  });
+
+  test(`behind a proxy that writes the port too, the address is kept without it [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    await establishHistory(rp, new Browser(w.url, `${CANADA}:51234`, CHROME), user);
+    await establishHistory(rp, new Browser(w.url, `[2001:db8::7]:443`, CHROME), user);
+    const events = await w.db.riskEvent.findMany({ where: { accountId: user.id }, orderBy: { at: 'asc' } });
+    t.deepEqual(events.map((e) => e.ip), [CANADA, '2001:db8::7']);
+  });
+
   test(`WARDEN_TRUST_PROXY=2 takes the address the outer of two proxies added [${kind}]`, async (t) => {
     const w = await startWarden({ kind, env: { WARDEN_TRUST_PROXY: '2' }, wardenOptions: { risk: true } });
     t.teardown(() => w.stop());

@@ -9,6 +9,7 @@ import { assessOrAllow } from './assess.ts';
 import { assertAccountActive } from './check-account.ts';
 import { issueExchangedToken } from './issue.ts';
 import { TOKEN_EXCHANGE_GRANT, type TokenExchangeDeps } from './types.ts';
+import { clientAddress } from '../../ops/client-address.ts';
 
 export { TOKEN_EXCHANGE_GRANT, TOKEN_TYPE } from './types.ts';
 export type { ActClaim, AssessExchange, Assessment, ExchangeAssessmentContext, ExchangedEvent, TokenExchangeDeps } from './types.ts';
@@ -41,7 +42,7 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
       actor,
       scopes: target.scopes,
       target: target.resourceServer?.identifier(),
-      ip: ctx.ip,
+      ip: clientAddress(ctx),
       userAgent: ctx.get('user-agent') || undefined,
     });
 

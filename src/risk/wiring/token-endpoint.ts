@@ -10,6 +10,7 @@ import type { KoaContextWithOIDC, Provider, errors } from 'oidc-provider';
 import { TOKEN_EXCHANGE_GRANT } from '../../oidc/token-exchange/types.ts';
 import { assessExchangeWith, assessRefreshWith } from '../adapters.ts';
 import type { RiskEngine } from '../engine.ts';
+import { clientAddress } from '../../ops/client-address.ts';
 
 type Failure = (error: unknown) => void;
 
@@ -20,7 +21,7 @@ function scopesOf(value: unknown): string[] {
 async function recordRefusal(engine: RiskEngine, ctx: KoaContextWithOIDC, error: errors.OIDCProviderError): Promise<void> {
   const { params, client, entities } = ctx.oidc;
   const grantType = params?.['grant_type'];
-  const base = { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined, clientId: client?.clientId, success: false };
+  const base = { ip: clientAddress(ctx), userAgent: ctx.get('user-agent') || undefined, clientId: client?.clientId, success: false };
   const token = entities.RefreshToken;
   // oidc-provider answers every invalid_grant with the same description; the cause is in error_detail.
   if (grantType === 'refresh_token' && token && error.error_detail === 'refresh token already used') {
