@@ -38,6 +38,14 @@ function isJsonObject(value: unknown): value is Prisma.JsonObject {
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Saves one payload (parameters in column order); a save without consumedAt keeps a stored one. */
+/**
+ * The longest a row is kept. oidc-provider takes some lifetimes from what a client sent: a client
+ * assertion's `exp` sets how long its replay-detection row lives, and an `exp` 300,000 years ahead is
+ * no time either store can hold (the upsert failed, a 500 at the token endpoint). None of Warden's own
+ * lifetimes comes near this; an assertion that claims to stay valid longer can be replayed after it.
+ */
+export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 60 * 60;
+
 export const upsertPayload = `INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT ("model", "id") DO UPDATE SET
@@ -228,7 +236,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
       const unsealed = this.bearer && jti === id ? withoutId : kept;
       const rest = this.model === 'Client' ? sealClientSecret(db, id, unsealed) : unsealed;
       const at = new Date();
-      const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + expiresIn * 1000) : null;
+      const expiresAt = expiresIn !== undefined && expiresIn > 0 ? new Date(at.getTime() + Math.min(expiresIn, MAX_EXPIRES_IN_SECONDS) * 1000) : null;
       // oidc-provider re-saves a consumed token with `consumed` set. A save without it must not undo a
       // consumption that a concurrent request recorded meanwhile, hence COALESCE with the stored value.
       const consumedAt = typeof consumed === 'number' ? new Date(consumed * 1000) : null;

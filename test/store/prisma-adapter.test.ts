@@ -30,6 +30,22 @@ for (const kind of storeKinds) {
     await new Adapter('AccessToken').destroy('never-existed');
   });
 
+  test(`a lifetime beyond what the store can hold is cut to ten years, not a failed save [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind);
+    // What oidc-provider asks for a client assertion whose exp is far in the future.
+    const replay = new (prismaAdapter(db))('ReplayDetection');
+    for (const expiresIn of [1e13, 1e300, Number.MAX_SAFE_INTEGER]) {
+      await replay.upsert(`jti-${expiresIn}`, { iat: 1 }, expiresIn);
+      t.deepEqual(await replay.find(`jti-${expiresIn}`), { iat: 1 });
+    }
+    const rows = await db.oidcPayload.findMany({ where: { model: 'ReplayDetection' } });
+    t.is(rows.length, 3);
+    for (const row of rows) {
+      const years = ((row.expiresAt?.getTime() ?? 0) - Date.now()) / (365 * 24 * 3600 * 1000);
+      t.true(years > 9.99 && years <= 10, String(years));
+    }
+  });
+
   test(`upsert replaces the payload and its indexed columns [${kind}]`, async (t) => {
     const { db } = await setup(t, kind);
     const sessions = new (prismaAdapter(db))('Session');
