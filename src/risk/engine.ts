@@ -10,7 +10,13 @@ import { browserFamily } from './features/browser.ts';
 import { geoOf, networkPrefix, normalizeAddress } from './features/network.ts';
 import { loadRiskModel, type RiskModel } from './model.ts';
 import { tokenDigest } from '../oidc/token-digest.ts';
-import { applyMode, decide, firstUseReason, type Decision, type PolicyOptions, type RiskMode, type Thresholds } from './policy.ts';
+import { applyMode, decide, firstUseReason, type Decision, type PolicyOptions, type PolicyResult, type RiskMode, type Thresholds } from './policy.ts';
+
+/**
+ * How long an exchanged subject token's claim is held. It only has to outlast requests racing the
+ * first exchange; replays after it are in the event history (90 days).
+ */
+const SUBJECT_CLAIM_MS = 24 * 60 * 60 * 1000;
 import { spec, toVector } from './spec.ts';
 
 export interface RiskAuditEntry {
@@ -139,6 +145,17 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     return clientId !== undefined && !(await rows.clientHasTrusted(clientId, ev.kind));
   }
 
+  /** An exchange the policy allows takes its subject token's single use; a concurrent one lost it. */
+  async function claimSingleUse(ev: ResolvedEvent, decided: PolicyResult): Promise<PolicyResult> {
+    if (decided.decision !== 'allow' || ev.kind !== 'token_exchange' || ev.tokenId === null) return decided;
+    if (options.singleUseSubjectTokens === false) return decided;
+    if (await rows.claimSubjectToken(ev.tokenId, new Date(ev.at.getTime() + SUBJECT_CLAIM_MS))) return decided;
+    return {
+      decision: 'deny',
+      hardRules: [...decided.hardRules, { rule: 'subject_token_replayed', reason: 'subject token exchanged by a concurrent request' }],
+    };
+  }
+
   async function assessRecordingLater(input: RiskContext, facts: AssessFacts = {}): Promise<PendingRecord> {
     // Off: nothing reads the context, so it is not even validated (this runs on every refresh).
     if (mode === 'off') {
@@ -155,9 +172,11 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     const candidates = occlusionRows(ev.kind, values, vector);
     const scores = await model.score([vector, ...candidates.map((c) => c.row)]);
     const score = scores[0] ?? 0;
-    const { decision: policyDecision, hardRules, firstUse: tofu } = await decide(ev.kind, score, values, policy, {
+    const decided = await decide(ev.kind, score, values, policy, {
       isFirstUse: () => firstUse(ev), hasSecondFactor: facts.hasSecondFactor,
     });
+    const { decision: policyDecision, hardRules } = await claimSingleUse(ev, decided);
+    const tofu = decided.firstUse;
     const decision = applyMode(mode, policyDecision);
     const reasons = explain(score, candidates, scores.subarray(1), values, hardRules);
     // First, so admins reading `warden risk events` see why a step-up-level score was let through.

@@ -51,7 +51,17 @@ export interface RiskEventRows {
   accountHasTrusted(accountId: string, kinds: readonly string[]): Promise<boolean>;
   /** Whether the client has ever had a trusted event of this kind. */
   clientHasTrusted(clientId: string, kind: string): Promise<boolean>;
+  /**
+   * Takes the one exchange a single-use subject token allows: true for the first caller only, even
+   * among concurrent ones (the history's count cannot tell them apart: each reads it before any
+   * records). Held until `until`; later replays are seen in the history.
+   */
+  claimSubjectToken(tokenId: string, until: Date): Promise<boolean>;
 }
+
+/** The claim's row: in the OIDC store's table, like oidc-provider's own replay detection. */
+const claimSubjectToken = `INSERT INTO "OidcPayload" ("model", "id", "payload", "expiresAt", "createdAt")
+  VALUES ('ExchangedSubjectToken', ?, '{}', ?, ?) ON CONFLICT ("model", "id") DO NOTHING`;
 
 export function riskEventRows(db: RiskDb): RiskEventRows {
   const sql = sqlRunnerFor(db);
@@ -78,6 +88,9 @@ export function riskEventRows(db: RiskDb): RiskEventRows {
     async clientHasTrusted(clientId, kind) {
       const rows = await sql.query(`SELECT 1 AS "hit" FROM "RiskEvent" WHERE "clientId" = ? AND "kind" = ? AND ${TRUSTED} LIMIT 1`, [clientId, kind]);
       return rows.length > 0;
+    },
+    async claimSubjectToken(tokenId, until) {
+      return (await sql.execute(claimSubjectToken, [tokenId, sql.dateParam(until), sql.dateParam(new Date())])) === 1;
     },
   };
 }

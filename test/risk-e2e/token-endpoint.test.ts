@@ -116,4 +116,30 @@ for (const kind of storeKinds) {
       t.true((event.userAgent?.length ?? 0) <= 512, eventKind);
     }
   });
+
+  test(`concurrent exchanges of one subject token: exactly one is issued, the others are denied and recorded [${kind}]`, async (t) => {
+    const { w, rp } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const backend = await w.createClient({ grant_types: [GRANT], scope: 'openid profile email', token_exchange_from: [rp.client.client_id] });
+    const browser = new Browser(w.url, CANADA, CHROME);
+    const rounds = 3;
+    const parallel = 20;
+    for (let round = 0; round < rounds; round += 1) {
+      const subject = (await redeem(rp, await attemptLogin(rp, browser, user.email, user.password))).access_token;
+      // All of them may read the subject token's history before any has recorded its exchange.
+      const answers = await Promise.all(Array.from({ length: parallel }, () =>
+        tokenRequest(w.issuer, backend.client_id, backend.client_secret ?? '', { grant_type: GRANT, subject_token: subject, subject_token_type: ACCESS_TOKEN, scope: 'openid' })));
+      t.is(answers.filter((a) => a.status === 200).length, 1, JSON.stringify(answers.map((a) => a.status)));
+      for (const refused of answers.filter((a) => a.status !== 200)) {
+        t.is(refused.status, 400);
+        t.is(refused.body['error'], 'invalid_grant');
+      }
+    }
+    const events = await w.db.riskEvent.findMany({ where: { kind: 'token_exchange' } });
+    t.is(events.length, rounds * parallel);
+    t.is(events.filter((e) => e.decision === 'allow').length, rounds);
+    t.true(events.filter((e) => e.decision === 'deny').every((e) => reasonsOf(e).some((r) => /already exchanged|concurrent request/.test(r))));
+    t.is(await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } }), rounds);
+  });
 }
