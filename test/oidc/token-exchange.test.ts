@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { SignJWT, calculateJwkThumbprint, createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
 import { storeKinds } from '../helpers/store.ts';
 import { startWarden, type StartedWarden, type TestClient } from '../helpers/server.ts';
 import { client, rpFor, postForm, basicAuth } from './_rp.ts';
@@ -255,5 +255,42 @@ for (const kind of storeKinds) {
     // Without an actor the chain is only carried over, so the deepest token can still be exchanged.
     const carried = await exchange(w, backend, { subject_token: token, subject_token_type: ACCESS_TOKEN, scope: 'openid' });
     t.is(carried.status, 200, JSON.stringify(carried.body));
+  });
+
+  test(`token exchange with a DPoP proof issues a token bound to its key; a bad proof is refused [${kind}]`, async (t) => {
+    const { w, frontend, backend, subjectToken } = await setup(kind);
+    t.teardown(() => w.stop());
+    const backendRp = await rpFor(w, backend);
+    const keyPair = await client.randomDPoPKeyPair('ES256');
+    const DPoP = client.getDPoPHandle(backendRp, keyPair);
+    const bound = await client.genericGrantRequest(backendRp, GRANT, { subject_token: subjectToken, subject_token_type: ACCESS_TOKEN, scope: 'openid email' }, { DPoP });
+    t.is(bound.token_type.toLowerCase(), 'dpop');
+    const info = await client.tokenIntrospection(backendRp, bound.access_token);
+    t.deepEqual(info.cnf, { jkt: await calculateJwkThumbprint(await exportJWK(keyPair.publicKey)) });
+    const asBearer = await fetch(`${w.issuer}/me`, { headers: { authorization: `Bearer ${bound.access_token}` } });
+    t.is(asBearer.status, 401);
+
+    const exchanged = await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } });
+    const base = { subject_token: subjectToken, subject_token_type: ACCESS_TOKEN, scope: 'openid' };
+    const garbage = await postForm(`${w.issuer}/token`, { grant_type: GRANT, ...base }, { ...basicAuth(backend), dpop: 'a.b.c' });
+    t.is(garbage.status, 400);
+    t.is(((await garbage.json()) as { error?: string }).error, 'invalid_dpop_proof');
+    // A proof made for another endpoint.
+    const elsewhere = await new SignJWT({ htm: 'POST', htu: `${w.issuer}/me`, jti: 'j-1', iat: Math.floor(Date.now() / 1000) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(keyPair.publicKey) })
+      .sign(keyPair.privateKey);
+    const wrongTarget = await postForm(`${w.issuer}/token`, { grant_type: GRANT, ...base }, { ...basicAuth(backend), dpop: elsewhere });
+    t.is(wrongTarget.status, 400);
+    t.regex(((await wrongTarget.json()) as { error_description?: string }).error_description ?? '', /htu/);
+    t.is(await w.db.auditEvent.count({ where: { kind: 'token.exchanged' } }), exchanged);
+
+    // A client registered for DPoP-bound tokens gets none without a proof, and one with it.
+    const strict = await w.createClient({ grant_types: [GRANT], scope: 'openid email', token_exchange_from: [frontend.client_id], dpop_bound_access_tokens: true });
+    const unproven = await postForm(`${w.issuer}/token`, { grant_type: GRANT, ...base }, basicAuth(strict));
+    t.is(unproven.status, 400);
+    t.is(((await unproven.json()) as { error?: string }).error, 'invalid_grant');
+    const strictRp = await rpFor(w, strict);
+    const proven = await client.genericGrantRequest(strictRp, GRANT, base, { DPoP: client.getDPoPHandle(strictRp, keyPair) });
+    t.is(proven.token_type.toLowerCase(), 'dpop');
   });
 }

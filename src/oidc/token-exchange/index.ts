@@ -8,6 +8,7 @@ import { decideTarget } from './check-target.ts';
 import { assessOrAllow } from './assess.ts';
 import { assertAccountActive } from './check-account.ts';
 import { issueExchangedToken } from './issue.ts';
+import { checkProofReplay, requestDpopProof } from './sender-binding.ts';
 import { TOKEN_EXCHANGE_GRANT, type TokenExchangeDeps } from './types.ts';
 import { clientAddress } from '../../ops/client-address.ts';
 
@@ -22,6 +23,7 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
     const { client } = ctx.oidc;
     const request = parseExchangeParams(ctx.oidc.params);
+    const proof = await requestDpopProof(deps.provider, ctx);
     const keys = deps.verificationKeys();
 
     const subject = await resolveToken(request.subjectToken, request.subjectTokenType, deps.provider, keys, 'subject_token');
@@ -46,7 +48,8 @@ export function tokenExchangeHandler(deps: TokenExchangeDeps) {
       userAgent: ctx.get('user-agent') || undefined,
     });
 
-    const issued = await issueExchangedToken(deps.provider, client, accountId, target, act);
+    await checkProofReplay(deps.provider, ctx, proof);
+    const issued = await issueExchangedToken(deps.provider, client, accountId, target, act, proof?.thumbprint);
     await deps.onExchanged?.({
       clientId: client.clientId,
       accountId: subject.accountId,

@@ -21,6 +21,8 @@ export async function issueExchangedToken(
   accountId: string,
   target: Target,
   act: ActClaim | undefined,
+  /** The DPoP proof key's thumbprint: the token is bound to it (token_type DPoP). */
+  dpopThumbprint?: string,
 ): Promise<IssuedToken> {
   const grant = new provider.Grant({ accountId, clientId: client.clientId });
   const resource = target.resourceServer?.identifier();
@@ -32,6 +34,7 @@ export async function issueExchangedToken(
   const token = new provider.AccessToken({ accountId, client, grantId, gty: TOKEN_EXCHANGE_GRANT, scope });
   if (target.resourceServer) token.resourceServer = target.resourceServer;
   if (act) token.extra = { act };
+  if (dpopThumbprint !== undefined) token.setThumbprint('jkt', dpopThumbprint);
   const value = await token.save();
 
   return {
