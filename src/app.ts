@@ -34,6 +34,8 @@ export interface AppDeps {
   cookieSigner: CookieSigner;
   /** See Config.trustedProxies. */
   trustedProxies: number;
+  /** The issuer identifier: its host is the only one Warden writes URLs for. */
+  issuer: string;
   logger?: Logger;
   /** Serves GET /metrics and counts requests (the lead's src/ops). */
   metrics?: { endpoint: Middleware; observe: Middleware };
@@ -115,6 +117,21 @@ function forwardedAddress(trustedProxies: number): Middleware {
   };
 }
 
+/**
+ * Every URL Warden writes (discovery's endpoints, redirects, the `htu` a DPoP proof must name) is
+ * built from the request's host, which is whatever the client put in Host (or, behind a proxy,
+ * X-Forwarded-Host). A provider has one origin, its issuer's: a discovery document pointing to
+ * another host, once in a shared cache, would send every client there.
+ */
+function issuerHost(issuer: string): Middleware {
+  const host = new URL(issuer).host;
+  return async (ctx, next) => {
+    ctx.req.headers.host = host;
+    delete ctx.req.headers['x-forwarded-host'];
+    await next();
+  };
+}
+
 function health(deps: AppDeps): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
@@ -153,6 +170,7 @@ export function createApp(deps: AppDeps): Koa {
   // Koa's own error logging would print stacks to stderr; requestContext logs them as JSON instead.
   app.silent = true;
   app.use(requestContext(deps.logger));
+  app.use(issuerHost(deps.issuer));
   // Rows a token lookup reads ahead for the grant and account lookups after it (store/read-ahead.ts).
   app.use((_ctx, next) => withReadAhead(next));
   if (deps.metrics) app.use(deps.metrics.observe);

@@ -188,6 +188,7 @@ export async function createWarden(options: WardenOptions): Promise<Warden> {
     db,
     cookieSigner,
     trustedProxies: config.trustedProxies,
+    issuer: config.issuer,
     provider,
     routes: (options.routes ?? [hostedPages(risk, options.metrics?.onLoginOutcome), accountPages]).map((build) => build(routeContext)),
     ...(logger ? { logger } : {}),

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import test from 'ava';
 import { storeKinds } from '../helpers/store.ts';
 import { startWarden } from '../helpers/server.ts';
@@ -65,5 +66,29 @@ for (const kind of storeKinds) {
     t.is(ready.headers.get('referrer-policy'), 'no-referrer');
     t.is(ready.headers.get('x-content-type-options'), 'nosniff');
     t.truthy(ready.headers.get('x-request-id'));
+  });
+
+  test(`discovery's endpoints are the issuer's, whatever Host or X-Forwarded-Host the request names [${kind}]`, async (t) => {
+    for (const httpsIssuer of [false, true]) {
+      const w = await startWarden({ kind, httpsIssuer });
+      t.teardown(() => w.stop());
+      const headers = { host: 'evil.example', 'x-forwarded-host': 'evil.example', ...(httpsIssuer ? { 'x-forwarded-proto': 'https' } : {}) };
+      const document = JSON.parse(await getText(`${w.url}/.well-known/openid-configuration`, headers)) as Record<string, unknown>;
+      const urls = Object.entries(document).filter(([key, value]) => typeof value === 'string' && (key.endsWith('_endpoint') || key === 'jwks_uri'));
+      t.true(urls.length >= 8);
+      for (const [key, value] of urls) t.true(String(value).startsWith(`${w.issuer}/`), `${key}: ${String(value)}`);
+    }
+  });
+}
+
+/** A GET with headers fetch() will not send (Host). */
+function getText(url: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
   });
 }
