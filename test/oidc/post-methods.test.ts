@@ -1,6 +1,8 @@
 import test from 'ava';
+import { Agent } from 'node:http';
 import { storeKinds } from '../helpers/store.ts';
 import { startWarden } from '../helpers/server.ts';
+import { send } from '../helpers/raw-http.ts';
 import { client, rpFor } from './_rp.ts';
 import { formOf, signInAndRedeem } from './_browser.ts';
 
@@ -80,5 +82,30 @@ for (const kind of storeKinds) {
     t.is(refused.origin + refused.pathname, REDIRECT);
     t.is(refused.searchParams.get('error'), 'invalid_request');
     t.regex(refused.searchParams.get('error_description') ?? '', /scope/);
+  });
+
+  test(`http issuer: a refused oversized form leaves the keep-alive connection usable [${kind}]`, async (t) => {
+    const w = await startWarden({ kind });
+    t.teardown(() => w.stop());
+    // One socket, so the request after the refusal goes over the same connection whenever it stays open.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.teardown(() => agent.destroy());
+
+    for (const endpoint of ['/auth', '/session/end']) {
+      for (const body of ['a=' + 'x'.repeat(900 * 1024), Array.from({ length: 5000 }, (_, i) => `p${i}=${i}`).join('&')]) {
+        const refused = await send(agent, `${w.url}${endpoint}`, { method: 'POST', headers: FORM, body });
+        t.is(refused.status, 400, `${endpoint}, ${body.length} bytes`);
+        t.regex(refused.body, /larger than 32 KiB/);
+        t.is(refused.headers.connection, 'keep-alive', 'a body within the app limit is read to its end');
+        const next = await send(agent, `${w.url}/healthz`);
+        t.is(next.status, 200, `the request after ${endpoint}'s refusal is answered`);
+      }
+    }
+
+    // A chunked body with no length is read only up to a bound; past it the refusal closes the connection.
+    const unbounded = await send(agent, `${w.url}/auth`, { method: 'POST', headers: { ...FORM, 'transfer-encoding': 'chunked' }, body: 'a=' + 'x'.repeat(3 * 1024 * 1024) });
+    t.is(unbounded.status, 400);
+    t.is(unbounded.headers.connection, 'close');
+    t.is((await send(agent, `${w.url}/healthz`)).status, 200);
   });
 }
