@@ -5,7 +5,6 @@
 //   POST /interaction/:uid/abort      cancel / deny
 //   GET|POST /interaction/:uid/register   self-registration, when enabled
 // Every POST is CSRF-checked and ends in a 303; every response carries the pages' security headers.
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { errors } from 'oidc-provider';
@@ -15,6 +14,7 @@ import { handleAbort, handleConsent, showConsentPage } from './consent.ts';
 import { isValidCsrfToken } from './csrf.ts';
 import type { FormHandler, InteractionDeps, ResolvedDeps } from './deps.ts';
 import { errorPageHtml } from './error-page.ts';
+import { formParser, reportUnexpected } from './page-errors.ts';
 import { handleLogin, showLoginPage } from './login.ts';
 import { interactionPath, loadInteraction } from './page-helpers.ts';
 import { handleRegistration, showRegistrationPage } from './registration.ts';
@@ -43,21 +43,6 @@ function httpStatusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-interface RequestLogger {
-  error(details: object, message: string): void;
-}
-
-// app.ts puts a request-scoped logger in ctx.state.log; without one (a bare test app) koa's own
-// error event is the place.
-function reportUnexpected(ctx: Context, error: unknown): void {
-  const log: unknown = (ctx.state as { log?: unknown }).log;
-  if (typeof log === 'object' && log !== null && 'error' in log && typeof log.error === 'function') {
-    (log as RequestLogger).error({ err: error, path: ctx.path }, 'interaction page failed');
-  } else {
-    ctx.app.emit('error', error, ctx);
-  }
-}
-
 // Errors become pages, never stack traces. Unexpected ones are still reported to the app for logging.
 async function pageErrors(ctx: Context, next: Next): Promise<void> {
   setPageHeaders(ctx);
@@ -74,7 +59,7 @@ async function pageErrors(ctx: Context, next: Next): Promise<void> {
     }
     const status = httpStatusOf(error);
     if (status !== undefined && status >= 400 && status < 500) {
-      // Body parser refusals: malformed or oversized forms, wrong content type.
+      // Body parser refusals: malformed, undecodable or oversized forms, wrong content type.
       sendError(ctx, status, 'bad_form');
       return;
     }
@@ -91,7 +76,7 @@ function uidOf(ctx: Context): string {
 
 
 // Form posts only, small: a login form is well under 16 KB even with a 1,024-character password.
-const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
+const parseForm = formParser('16kb');
 
 function post(deps: ResolvedDeps, handler: FormHandler, allowedPrompts: readonly string[]): Middleware[] {
   return [

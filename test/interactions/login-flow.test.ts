@@ -1,14 +1,31 @@
 // The hosted pages over real HTTP, with openid-client as the relying party, on both stores.
 import test from 'ava';
+import { Agent } from 'node:http';
+import { Writable } from 'node:stream';
 import * as oidc from 'openid-client';
 import { providerPages, renderErrorPage } from '../../src/interactions/index.ts';
+import { createLogger } from '../../src/ops/logger.ts';
+import { send } from '../helpers/raw-http.ts';
 import { startWarden, type StartedWarden } from '../helpers/server.ts';
 import { storeKinds } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken, type PageResponse } from './browser-session.ts';
 import { openLoginPage, REDIRECT_URI, relyingParty, signIn, submitConsent, submitLogin } from './relying-party.ts';
 
-function start(kind: (typeof storeKinds)[number], env: Record<string, string> = {}): Promise<StartedWarden> {
-  return startWarden({ kind, env, wardenOptions: { renderError: renderErrorPage, pages: providerPages } });
+function start(kind: (typeof storeKinds)[number], env: Record<string, string> = {}, logTo?: Writable): Promise<StartedWarden> {
+  const logger = logTo ? { logger: createLogger('info', 'warden', logTo) } : {};
+  return startWarden({ kind, env, wardenOptions: { renderError: renderErrorPage, pages: providerPages, ...logger } });
+}
+
+/** Collects the JSON log lines a logger writes. */
+function logCollector(): { lines: Array<Record<string, unknown>>; stream: Writable } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, stream };
 }
 
 function assertPageHeaders(t: import('ava').ExecutionContext, page: PageResponse): void {
@@ -173,6 +190,69 @@ for (const kind of storeKinds) {
     });
     t.is(nested.status, 303);
     t.is(await warden.db.auditEvent.count({ where: { kind: 'login.succeeded' } }), 0);
+  });
+
+  test(`a compressed form that does not decompress gets a 400 page, on the sign-in and the account pages [${kind}]`, async (t) => {
+    const warden = await start(kind, { WARDEN_SELF_REGISTRATION: 'true' });
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const { browser: signedIn } = await signIn(warden, rp, account);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const form = { csrf: formToken(loginPage.body), login: account.email, password: account.password };
+
+    const targets: Array<[BrowserSession, string]> = [
+      [browser, formAction(loginPage.body, 'login')],
+      [browser, formAction(loginPage.body, 'abort')],
+      [browser, '/interaction/made-up-uid/login'],
+      [browser, '/interaction/made-up-uid/confirm'],
+      [browser, '/interaction/made-up-uid/register'],
+      [signedIn, '/account/totp'],
+      [signedIn, '/account/totp/disable'],
+      [signedIn, '/account/recovery-codes'],
+    ];
+    for (const [session, path] of targets) {
+      for (const encoding of ['gzip', 'deflate']) {
+        // The form's bytes as they are, labelled as compressed.
+        const page = await session.request(path, { form, headers: { 'content-encoding': encoding } });
+        t.is(page.status, 400, `${encoding} ${path}`);
+        assertPageHeaders(t, page);
+        t.regex(page.body, /could not be read/);
+      }
+    }
+
+    // Refused partway through, a large body must not leave its rest to be read as the next request.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.teardown(() => agent.destroy());
+    const large = 'a=' + 'x'.repeat(200_000);
+    for (const headers of [{ 'content-encoding': 'gzip' }, { 'transfer-encoding': 'chunked' }]) {
+      const refused = await send(agent, `${warden.url}/interaction/made-up-uid/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: large });
+      t.true(refused.status === 400 || refused.status === 413, JSON.stringify(headers));
+      t.regex(refused.body, /could not be read/);
+      t.is((await send(agent, `${warden.url}/healthz`)).status, 200, 'the next request on the connection is answered');
+    }
+
+    const ok = await submitLogin(browser, loginPage, account.email, account.password);
+    t.is(ok.status, 303, 'the real form still works afterwards');
+    t.is((await signedIn.get('/account')).status, 200);
+  });
+
+  test(`an unexpected failure on the account page is logged with its request id [${kind}]`, async (t) => {
+    const { lines, stream } = logCollector();
+    const warden = await start(kind, {}, stream);
+    t.teardown(() => warden.stop());
+    const account = await warden.createAccount();
+    const rp = await relyingParty(warden);
+    const { browser } = await signIn(warden, rp, account);
+
+    warden.warden.accounts.findById = () => Promise.reject(new Error('store unavailable'));
+    const page = await browser.get('/account');
+    t.is(page.status, 500);
+    t.regex(page.body, /Something went wrong/);
+    const requestId = page.headers.get('x-request-id');
+    const logged = lines.find((line) => line['level'] === 'error' && line['requestId'] === requestId);
+    t.like(logged, { path: '/account', err: { message: 'store unavailable' } });
   });
 
   test(`an unknown or expired interaction gets a readable error page [${kind}]`, async (t) => {

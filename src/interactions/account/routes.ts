@@ -6,7 +6,6 @@
 //   POST /account/recovery-codes       new recovery codes (needs a current code)
 //   GET  /account/recovery-codes       shows freshly issued codes once
 // Same headers and CSP as the hosted pages; CSRF on every form; every POST ends in a 303.
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import type Provider from 'oidc-provider';
@@ -19,6 +18,7 @@ import type { TotpService } from '../../accounts/totp.ts';
 import type { Db } from '../../store/db.ts';
 import { csrfToken, isValidCsrfToken } from '../csrf.ts';
 import { errorPageHtml } from '../error-page.ts';
+import { formParser, reportUnexpected } from '../page-errors.ts';
 import { seeOther, sendPage } from '../page-helpers.ts';
 import { setPageHeaders } from '../views.ts';
 import { ACCOUNT_MESSAGES, setCodesToShow, setMessage, takeCodesToShow, takeMessage } from './one-time-cookies.ts';
@@ -32,7 +32,7 @@ export interface AccountPageDeps {
   secretKey: Buffer;
 }
 
-const parseForm = bodyParser({ enableTypes: ['form'], formLimit: '4kb', encoding: 'utf-8' });
+const parseForm = formParser('4kb');
 const codeFormSchema = z.object({ csrf: z.string(), code: z.string().trim().max(64) });
 
 function sendError(ctx: Context, status: number, code: string): void {
@@ -48,7 +48,7 @@ async function pageErrors(ctx: Context, next: Next): Promise<void> {
     await next();
   } catch (error) {
     const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
-    if (status >= 500) ctx.app.emit('error', error, ctx);
+    if (status >= 500) reportUnexpected(ctx, error);
     sendError(ctx, status >= 400 && status < 500 ? status : 500, status >= 500 ? 'server_error' : 'bad_form');
   }
 }
