@@ -59,9 +59,32 @@ function splitApiScopes(metadata: Record<string, unknown>): void {
   else delete metadata[API_SCOPES];
 }
 
+// C0 controls, DEL and C1 controls. The URL parser drops tabs and line breaks and percent-encodes the
+// rest, so oidc-provider accepts such a URI; but the raw string is what is stored, compared with the
+// request's redirect_uri and written into Location headers (a CR LF there splits the header, a NUL
+// cannot even be stored in PostgreSQL).
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function hasControlCharacter(value: string): boolean {
+  return CONTROL_CHARACTER.test(value);
+}
+
+/** Every URI-valued member (`*_uri`, `*_uris`); a redirect_uris refusal reads invalid_redirect_uri (RFC 7591). */
+function refuseControlCharacters(metadata: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!/_uris?$/.test(key)) continue;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (values.some((uri) => typeof uri === 'string' && hasControlCharacter(uri))) {
+      throw new errors.InvalidClientMetadata(`${key} must not contain control characters`);
+    }
+  }
+}
+
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
   properties: [TOKEN_EXCHANGE_FROM, ALLOWED_RESOURCES, API_SCOPES],
+  // Called once per property above, with all the metadata: the place for checks on standard members.
   validator(ctx, key, value, metadata) {
+    refuseControlCharacters(metadata);
     const dynamic = ctx !== undefined && DYNAMIC_REGISTRATION_ROUTES.has(ctx.oidc.route);
     if (key === API_SCOPES && !dynamic) {
       splitApiScopes(metadata);

@@ -85,6 +85,36 @@ for (const kind of storeKinds) {
     t.is(noneRequest.status, 400);
   });
 
+  test(`dynamic registration refuses redirect and logout URIs with control characters, on create and update [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, env: { WARDEN_REGISTRATION: 'open' } });
+    t.teardown(() => w.stop());
+    const before = await w.db.oidcPayload.count({ where: { model: 'Client' } });
+
+    const tainted = ['https://a.example/\u0000cb', 'https://a.example/cb\r\nSet-Cookie: x=1', 'https://a.example/\u0001cb', 'https://a.example/cb\u007f', '\thttps://a.example/cb'];
+    for (const uri of tainted) {
+      const redirect = await register(w, { redirect_uris: [uri] });
+      t.is(redirect.status, 400, JSON.stringify(uri));
+      t.is(redirect.body.error, 'invalid_redirect_uri', JSON.stringify(uri));
+      t.regex(String(redirect.body.error_description), /control characters/);
+
+      const logout = await register(w, { ...GOOD, post_logout_redirect_uris: [uri] });
+      t.is(logout.status, 400, JSON.stringify(uri));
+      t.is(logout.body.error, 'invalid_client_metadata', JSON.stringify(uri));
+      t.regex(String(logout.body.error_description), /post_logout_redirect_uris/);
+    }
+    t.is(await w.db.oidcPayload.count({ where: { model: 'Client' } }), before, 'nothing was registered');
+
+    const created = await register(w, GOOD);
+    t.is(created.status, 201);
+    const updated = await fetch(String(created.body.registration_client_uri), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${String(created.body.registration_access_token)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: created.body.client_id, client_secret: created.body.client_secret, redirect_uris: ['https://a.example/cb\r\nLocation: https://evil.example'] }),
+    });
+    t.is(updated.status, 400);
+    t.is(((await updated.json()) as { error: string }).error, 'invalid_redirect_uri');
+  });
+
   test(`registration gated by initial access tokens [${kind}]`, async (t) => {
     const w = await startWarden({ kind, env: { WARDEN_REGISTRATION: 'initial_access_token' } });
     t.teardown(() => w.stop());

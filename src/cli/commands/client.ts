@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClientInputError, createClient, listClients } from '../../admin/clients.ts';
+import { hasControlCharacter } from '../../oidc/client-metadata.ts';
 import { createWarden } from '../../warden.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError } from '../errors.ts';
@@ -10,13 +11,19 @@ import { renameKeys } from './user.ts';
 const ADD_USAGE =
   'warden client add --name N [--redirect-uri U ...] [--grant-type G ...] [--public] [--scope "s1 s2"] [--post-logout-redirect-uri U] [--token-exchange-from CLIENT_ID ...]';
 
+// Refused here as a usage error, before anything is opened; the provider refuses them too (for the admin API).
+const uriList = z
+  .array(z.string())
+  .refine((uris) => !uris.some(hasControlCharacter), 'must not contain control characters (NUL, CR, LF, tab, ...)')
+  .default([]);
+
 const addSchema = z.object({
   name: z.string({ error: 'is required' }),
-  redirectUri: z.array(z.string()).default([]),
+  redirectUri: uriList,
   grantType: z.array(z.string()).optional(),
   public: z.boolean().default(false),
   scope: z.string().optional(),
-  postLogoutRedirectUri: z.array(z.string()).default([]),
+  postLogoutRedirectUri: uriList,
   tokenExchangeFrom: z.array(z.string()).default([]),
   json: z.boolean().default(false),
 });
