@@ -1,5 +1,6 @@
 import type { Configuration } from 'oidc-provider';
 import { z } from 'zod';
+import { ConfigError } from '../config.ts';
 
 /** Decides whether an outgoing request may reach a private / loopback address (see below). */
 export type PrivateNetworkPolicy = (url: URL) => boolean;
@@ -25,18 +26,28 @@ export function outboundFetch(allowPrivate: PrivateNetworkPolicy | undefined): N
   };
 }
 
-const originList = z
-  .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
-  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)));
+// Whitespace and/or commas: the README documents a space-separated list, and commas were accepted.
+const SEPARATORS = /[\s,]+/;
+const originOf = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
+
+/** The origins of a WARDEN_PRIVATE_FETCH_ORIGINS value; an entry that is not an http(s) URL is a ConfigError. */
+function parsePrivateFetchOrigins(raw: string): Set<string> {
+  const origins = new Set<string>();
+  for (const entry of raw.split(SEPARATORS).filter(Boolean)) {
+    const parsed = originOf.safeParse(entry);
+    if (!parsed.success) throw new ConfigError(`WARDEN_PRIVATE_FETCH_ORIGINS: ${JSON.stringify(entry)} is not an http(s) origin`);
+    origins.add(parsed.data);
+  }
+  return origins;
+}
 
 /**
- * WARDEN_PRIVATE_FETCH_ORIGINS: comma-separated origins (e.g. `http://rp.internal:8080`) whose URLs
- * may resolve to private addresses. Unset: no exemption, the guard applies to everything.
+ * WARDEN_PRIVATE_FETCH_ORIGINS: origins (e.g. `http://rp.internal:8080`), separated by spaces or
+ * commas, whose URLs may resolve to private addresses. Unset: no exemption, the guard applies to everything.
  */
 export function privateNetworkPolicyFromEnv(env: NodeJS.ProcessEnv): PrivateNetworkPolicy | undefined {
   const raw = env.WARDEN_PRIVATE_FETCH_ORIGINS;
   if (!raw) return undefined;
-  const origins = new Set(originList.parse(raw));
+  const origins = parsePrivateFetchOrigins(raw);
   return (url) => origins.has(url.origin);
 }
