@@ -13,7 +13,7 @@ export const PASSWORD_MIN_LENGTH_PASSWORD_ONLY = 15;
 // denial-of-service vector. Passwords longer than this are refused, never cut.
 export const PASSWORD_MAX_LENGTH = 1024;
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'contains_identifier' | 'repetitive';
+export type PasswordProblem = 'too_short' | 'too_long' | 'contains_nul' | 'common' | 'contains_identifier' | 'repetitive';
 
 export type PasswordCheck = { ok: true } | { ok: false; problem: PasswordProblem; message: string };
 
@@ -83,6 +83,11 @@ export function checkPassword(password: string, context: PasswordContext): Passw
   }
   if (length > PASSWORD_MAX_LENGTH) {
     return { ok: false, problem: 'too_long', message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` };
+  }
+  // Nobody types a NUL: it comes from a broken script or paste, and C-string code (hashing libraries,
+  // password managers, other systems the password is reused with) ends the password there.
+  if (normalized.includes('\u0000')) {
+    return { ok: false, problem: 'contains_nul', message: 'A password cannot contain the NUL character (U+0000).' };
   }
   if (isCommonPassword(normalized)) {
     return {

@@ -35,10 +35,20 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+// Fatal: a lenient decoder turns bytes that are not UTF-8 into U+FFFD, and --password-stdin would set
+// a password nobody typed. ignoreBOM keeps a leading BOM as the input had it, as before.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Reads all of stdin (for --password-stdin and friends); one trailing newline is not part of it. */
 export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('expected input on stdin (pipe it in)');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new UsageError('the input on stdin is not valid UTF-8 (check the terminal or file encoding)');
+  }
+  return text.replace(/\r?\n$/, '');
 }

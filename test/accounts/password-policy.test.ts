@@ -65,3 +65,15 @@ test('every refusal explains itself in a sentence', (t) => {
   t.false(verdict.ok);
   if (!verdict.ok) t.regex(verdict.message, /at least 15 characters/);
 });
+
+test('a NUL character is refused, wherever it is, with a message saying so', (t) => {
+  for (const password of ['a long enough passphrase\u0000', '\u0000a long enough passphrase', 'a long enough\u0000passphrase']) {
+    const verdict = checkPassword(password, passwordOnly);
+    t.false(verdict.ok, JSON.stringify(password));
+    if (!verdict.ok) {
+      t.is(verdict.problem, 'contains_nul');
+      t.regex(verdict.message, /NUL/);
+    }
+  }
+  t.true(checkPassword('a long enough passphrase\twith a tab', passwordOnly).ok, 'other characters stay allowed');
+});

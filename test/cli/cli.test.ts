@@ -128,3 +128,53 @@ test('bad input gets a readable message and a non-zero exit', async (t) => {
   t.not(badEnv.code, 0);
   t.regex(badEnv.stderr, /WARDEN_RISK_MODE/);
 });
+
+test('client add refuses redirect and logout URIs with control characters as a usage error, storing nothing', async (t) => {
+  const w = await startWarden({ kind: 'sqlite' });
+  t.teardown(() => w.stop());
+  const env = cliEnv(w.config);
+  const before = await w.db.oidcPayload.count({ where: { model: 'Client' } });
+  // A NUL cannot be passed as an argument at all (argv strings end at one), so the rest of the controls.
+  for (const uri of ['https://a.example/cb\r\nSet-Cookie: x=1', 'https://a.example/\x01cb', 'https://a.example/cb\x7f', '\thttps://a.example/cb']) {
+    for (const option of ['--redirect-uri', '--post-logout-redirect-uri']) {
+      const args = ['client', 'add', '--name', 'Tainted', '--redirect-uri', 'https://a.example/ok', option, uri];
+      const result = await runCli(args, env);
+      t.is(result.code, 2, `${option} ${JSON.stringify(uri)}: ${result.stderr}`);
+      t.regex(result.stderr, new RegExp(`${option}: must not contain control characters`));
+      t.false(/\n\s+at /.test(result.stderr), 'no stack trace');
+    }
+  }
+  t.is(await w.db.oidcPayload.count({ where: { model: 'Client' } }), before, 'nothing was stored');
+});
+
+test('user add --password-stdin refuses input that is not UTF-8, and a password with a NUL as the sign-up page does', async (t) => {
+  const w = await startWarden({ kind: 'sqlite' });
+  t.teardown(() => w.stop());
+  const env = cliEnv(w.config);
+  const add = (email: string, stdin: string | Uint8Array) => runCli(['user', 'add', '--email', email, '--password-stdin'], env, stdin);
+
+  // Each of these would otherwise become U+FFFD: a password the user never typed.
+  const passphrase = Buffer.from('a sufficiently long passphrase ', 'utf8');
+  for (const [label, bytes] of [
+    ['a lone continuation byte', [0x80]],
+    ['a truncated sequence', [0xe2, 0x82]],
+    ['an overlong encoding', [0xc0, 0xaf]],
+    ['a Latin-1 byte', [0xe9]],
+  ] as const) {
+    const email = `bytes-${bytes.join('-')}@example.com`;
+    const result = await add(email, Buffer.concat([passphrase, Buffer.from(bytes), Buffer.from('\n')]));
+    t.is(result.code, 2, `${label}: ${result.stderr}`);
+    t.regex(result.stderr, /not valid UTF-8/, label);
+    t.false(/\n\s+at /.test(result.stderr), `no stack trace for ${label}`);
+    t.is(await w.db.account.count({ where: { email } }), 0, label);
+  }
+
+  const nul = await add('nul@example.com', 'a sufficiently long\u0000passphrase\n');
+  t.is(nul.code, 1, nul.stderr);
+  t.regex(nul.stderr, /NUL/);
+  t.is(await w.db.account.count({ where: { email: 'nul@example.com' } }), 0);
+
+  const accented = await add('accented@example.com', 'une phrase de passe assez longue, ça va\n');
+  t.is(accented.code, 0, accented.stderr);
+  t.true((await w.warden.accounts.verifyPassword('accented@example.com', 'une phrase de passe assez longue, ça va')).ok);
+});

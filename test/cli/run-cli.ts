@@ -22,7 +22,8 @@ export function cliEnv(config: Config): Record<string, string> {
   };
 }
 
-export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+/** `stdin` as bytes for input a string cannot hold (invalid UTF-8). */
+export function runCli(args: string[], env: Record<string, string>, stdin?: string | Uint8Array): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/warden.js'), ...args], {
       cwd: root,

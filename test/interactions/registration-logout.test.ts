@@ -75,6 +75,22 @@ for (const kind of storeKinds) {
     t.is(missingCsrf.status, 403);
   });
 
+  test(`self-registration refuses a password with a NUL character, as \`warden user add\` does [${kind}]`, async (t) => {
+    const warden = await start(kind, { WARDEN_SELF_REGISTRATION: 'true' });
+    t.teardown(() => warden.stop());
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const path = new URL(loginPage.url).pathname;
+    const form = await browser.get(`${path}/register`);
+
+    const refused = await browser.post(`${path}/register`, { csrf: formToken(form.body), email: 'nul@example.test', password: 'a long enough\u0000passphrase' });
+    t.is(refused.status, 303);
+    const page = await browser.follow(refused);
+    t.regex(page.body, /NUL/);
+    t.is(await warden.warden.accounts.findByEmail('nul@example.test'), undefined);
+  });
+
   test(`logout asks for confirmation on Warden's page and ends the session [${kind}]`, async (t) => {
     const warden = await start(kind);
     t.teardown(() => warden.stop());
