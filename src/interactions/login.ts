@@ -3,6 +3,7 @@
 // Each step can end the request with its own response; a new step (say, TOTP) is one more stage.
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { isStorableText } from '../store/storable-text.ts';
 import type { AccountRecord } from '../accounts/account-service.ts';
 import { PASSWORD_MAX_LENGTH } from '../accounts/password-policy.ts';
 import { loginTimestamp } from '../accounts/session-epoch.ts';
@@ -23,7 +24,8 @@ import {
 // Generous bounds: the policy, not the form, decides what a good password is; these only keep
 // absurd input away from argon2.
 export const loginFormSchema = z.object({
-  login: z.string().trim().min(1).max(320).transform((value) => value.toLowerCase()),
+  // No account has a NUL in its email, and the stores cannot look one up (PostgreSQL refuses it).
+  login: z.string().trim().min(1).max(320).refine(isStorableText).transform((value) => value.toLowerCase()),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
 });
 

@@ -12,10 +12,13 @@ import { minimumPasswordLength, PASSWORD_MAX_LENGTH } from '../accounts/password
 import { csrfToken } from './csrf.ts';
 import type { Interaction, ResolvedDeps } from './deps.ts';
 import { clientAddress, interactionPath, seeOther, sendPage, setFlash, takeFlash } from './page-helpers.ts';
+import { isStorableText } from '../store/storable-text.ts';
+
+const UNSTORABLE = 'contains a NUL character';
 
 const registrationSchema = z.object({
-  name: z.string().trim().max(200).default(''),
-  email: z.string().trim().max(320),
+  name: z.string().trim().max(200).refine(isStorableText, UNSTORABLE).default(''),
+  email: z.string().trim().max(320).refine(isStorableText, UNSTORABLE),
   password: z.string().max(PASSWORD_MAX_LENGTH * 4),
 });
 
@@ -48,7 +51,8 @@ export async function handleRegistration(
   const { uid } = interaction;
   const form = registrationSchema.safeParse(body);
   if (!form.success) {
-    setFlash(ctx, uid, { message: 'Fill in your email address and a password.' });
+    const unstorable = form.error.issues.some((issue) => issue.message === UNSTORABLE);
+    setFlash(ctx, uid, { message: unstorable ? 'A name or email address cannot contain the NUL character.' : 'Fill in your email address and a password.' });
     seeOther(ctx, interactionPath(uid, 'register'));
     return;
   }

@@ -5,6 +5,7 @@
 import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
 import { accountColumns } from '../accounts/account-rows.ts';
 import { sqlRunnerFor, type Prisma, type Db, type SqlRunner, type SqlValue } from '../store/index.ts';
+import { UnstorableTextError, assertStorableJson } from '../store/storable-text.ts';
 import { dropAheadOfKind, keepAhead, readingAhead, takeAhead, type ReadAheadRow } from '../store/read-ahead.ts';
 import { bearerModels, tokenDigest } from './token-digest.ts';
 import { openClientSecret, sealClientSecret } from './client-secrets.ts';
@@ -45,6 +46,17 @@ const optionalText = (value: unknown): string | null => (typeof value === 'strin
  * lifetimes comes near this; an assertion that claims to stay valid longer can be replayed after it.
  */
 export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+/** The payload as JSON text, refused (invalid_request) when it holds text the stores cannot. */
+function storableJson(payload: object): string {
+  const json = JSON.stringify(payload);
+  try {
+    assertStorableJson(json);
+  } catch (error) {
+    asInvalidRequest(error);
+  }
+  return json;
+}
 
 export const upsertPayload = `INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -119,8 +131,27 @@ function clientCacheFor(db: Db): ClientCache {
   return cache;
 }
 
+/**
+ * The store's refusal of text it cannot hold (a NUL or an unpaired surrogate in a parameter, a
+ * token, a client's metadata) as the error oidc-provider answers with: 400 invalid_request, at the
+ * authorization endpoint a redirect carrying it, instead of a 500.
+ */
+function asInvalidRequest(error: unknown): never {
+  throw error instanceof UnstorableTextError ? new errors.InvalidRequest(error.message) : error;
+}
+
+function withOAuthRefusals(runner: SqlRunner): SqlRunner {
+  return {
+    ...runner,
+    query: (text, params) => runner.query(text, params).catch(asInvalidRequest),
+    execute: (text, params, options) => runner.execute(text, params, options).catch(asInvalidRequest),
+    insert: (text, params, options) => runner.insert(text, params, options).catch(asInvalidRequest),
+    atomic: (steps) => runner.atomic(steps).catch(asInvalidRequest),
+  };
+}
+
 export function prismaAdapter(db: Db): AdapterConstructor {
-  const sql = sqlRunnerFor(db);
+  const sql = withOAuthRefusals(sqlRunnerFor(db));
 
   /** The payload as oidc-provider saved it, with `consumed` restored from its column. */
   function toPayload(rows: Record<string, unknown>[]): AdapterPayload | undefined {
@@ -245,7 +276,7 @@ export function prismaAdapter(db: Db): AdapterConstructor {
         [
           this.model,
           this.rowId(id),
-          JSON.stringify(rest),
+          storableJson(rest),
           optionalText(payload.grantId),
           optionalText(payload.userCode),
           optionalText(payload.uid),

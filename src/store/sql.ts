@@ -7,6 +7,7 @@ import type { PrismaLibSQL } from '@prisma/adapter-libsql';
 import type { StoreKind } from './db.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { createRowBatcher } from './pg-row-batches.ts';
+import { assertStorableParams } from './storable-text.ts';
 
 export type DriverAdapter = Awaited<ReturnType<PrismaLibSQL['connect']>>;
 type Queryable = Pick<DriverAdapter, 'queryRaw' | 'executeRaw'>;
@@ -98,29 +99,37 @@ export type DirectPath =
   | { kind: 'postgresql'; statement: (sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult> };
 
 export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct: DirectPath): SqlRunner {
-  const toQuery = (sql: string, params: SqlValue[]) => ({
-    sql: kind === 'postgresql' ? numberedPlaceholders(sql) : sql,
-    args: params,
-    argTypes: params.map(argType),
-  });
+  const toQuery = (sql: string, params: SqlValue[]) => {
+    assertStorableParams(params);
+    return {
+      sql: kind === 'postgresql' ? numberedPlaceholders(sql) : sql,
+      args: params,
+      argTypes: params.map(argType),
+    };
+  };
   const statementsOn = (queryable: Queryable): SqlStatements => ({
     async query(sql, params) {
       const result = await queryable.queryRaw(toQuery(sql, params));
       return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
     },
-    execute: (sql, params) => queryable.executeRaw(toQuery(sql, params)),
+    execute: async (sql, params) => queryable.executeRaw(toQuery(sql, params)),
   });
   const sqlite = direct.kind === 'sqlite' ? direct.connection : undefined;
-  const run = (sql: string, params: SqlValue[], durable: boolean): Promise<DirectResult> =>
-    direct.kind === 'sqlite'
+  // Every statement's text parameters are checked here (and in toQuery for transactions): a NUL or an
+  // unpaired surrogate from a request is a 400, where PostgreSQL's refusal would be a 500.
+  const run = async (sql: string, params: SqlValue[], durable: boolean): Promise<DirectResult> => {
+    assertStorableParams(params);
+    return direct.kind === 'sqlite'
       ? direct.connection().then((connection) => connection.statement(sql, params))
       : direct.statement(numberedPlaceholders(sql), params, durable);
+  };
   const outside: SqlStatements = {
     query: async (sql, params) => (await run(sql, params, true)).rows,
     execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
   };
   const batchedRow = direct.kind === 'postgresql' ? createRowBatcher(run) : undefined;
   const insert = async (sql: string, params: SqlValue[], options?: WriteOptions): Promise<void> => {
+    assertStorableParams(params);
     if (batchedRow) return batchedRow(sql, params, options?.durable ?? true);
     await run(sql, params, options?.durable ?? true);
   };
@@ -150,6 +159,7 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
         let next = generator.next();
         while (!next.done) {
           const { sql, params } = next.value;
+          assertStorableParams(params);
           next = generator.next(runStatement(sql, params).rows);
         }
         return next.value;
