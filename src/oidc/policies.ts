@@ -6,10 +6,15 @@ type RevocationPolicy = NonNullable<NonNullable<Features['revocation']>['allowed
 
 /**
  * Introspection: a confidential client (a resource server, typically) may introspect any token; a
- * public client only its own, since anybody can authenticate as a public client.
+ * public client only its own, since anybody can authenticate as a public client. A token whose client
+ * has since been deleted (RFC 7592) is inactive: the library would otherwise call it active, or fail
+ * on the missing client with a 500 when it names a user.
  */
-export const introspectionAllowed: IntrospectionPolicy = (ctx, client, token) =>
-  client.clientAuthMethod !== 'none' || token.clientId === client.clientId;
+export const introspectionAllowed: IntrospectionPolicy = async (ctx, client, token) => {
+  if (client.clientAuthMethod === 'none' && token.clientId !== client.clientId) return false;
+  if (token.clientId === client.clientId) return true;
+  return token.clientId !== undefined && (await ctx.oidc.provider.Client.find(token.clientId)) !== undefined;
+};
 
 /** Revocation: only the client a token was issued to may revoke it (RFC 7009 section 2.1). */
 export const revocationAllowed: RevocationPolicy = (_ctx, client, token) => {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { storeKinds } from '../helpers/store.ts';
 import { startWarden, type StartedWarden } from '../helpers/server.ts';
+import { issueUserAccessToken } from './_tokens.ts';
 
 async function register(w: StartedWarden, metadata: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await fetch(`${w.issuer}/reg`, {
@@ -49,6 +50,34 @@ for (const kind of storeKinds) {
     const deleted = await fetch(location, { method: 'DELETE', headers: { authorization: `Bearer ${updatedBody.registration_access_token}` } });
     t.is(deleted.status, 204);
     t.is(await w.warden.provider.Client.find(clientId), undefined);
+  });
+
+  test(`tokens of a client deleted through RFC 7592 introspect as inactive [${kind}]`, async (t) => {
+    const w = await startWarden({ kind, env: { WARDEN_REGISTRATION: 'open' } });
+    t.teardown(() => w.stop());
+    const user = await w.createAccount();
+    const resourceServer = await w.createClient({ grant_types: ['client_credentials'] });
+    const created = await register(w, { ...GOOD, grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
+    const clientId = String(created.body.client_id);
+    const secret = String(created.body.client_secret);
+    const basic = (id: string, pw: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(pw)}`).toString('base64')}`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const cc = await fetch(`${w.issuer}/token`, { method: 'POST', headers: { ...form, authorization: basic(clientId, secret) }, body: 'grant_type=client_credentials' });
+    const machineToken = ((await cc.json()) as { access_token: string }).access_token;
+    const { token: userToken } = await issueUserAccessToken(w, clientId, user.id, 'openid');
+    const introspect = async (token: string) => {
+      const answer = await fetch(`${w.issuer}/token/introspection`, {
+        method: 'POST', headers: { ...form, authorization: basic(resourceServer.client_id, resourceServer.client_secret ?? '') }, body: new URLSearchParams({ token }),
+      });
+      return { status: answer.status, body: (await answer.json()) as { active?: boolean } };
+    };
+    t.like(await introspect(machineToken), { status: 200, body: { active: true } });
+    t.like(await introspect(userToken), { status: 200, body: { active: true } });
+
+    const deleted = await fetch(String(created.body.registration_client_uri), { method: 'DELETE', headers: { authorization: `Bearer ${String(created.body.registration_access_token)}` } });
+    t.is(deleted.status, 204);
+    t.deepEqual(await introspect(machineToken), { status: 200, body: { active: false } });
+    t.deepEqual(await introspect(userToken), { status: 200, body: { active: false } });
   });
 
   test(`dynamic registration refuses bad metadata and never lets a client grant itself Warden's admin-only metadata [${kind}]`, async (t) => {
