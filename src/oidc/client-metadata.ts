@@ -1,6 +1,6 @@
 import { errors, type Configuration, type Client } from 'oidc-provider';
 import { z } from 'zod';
-import { SCOPES } from './scopes.ts';
+import { ADMIN_SCOPE, SCOPES } from './scopes.ts';
 
 /**
  * Warden's own client metadata, set only by administrators (CLI, admin API), never through dynamic
@@ -86,6 +86,11 @@ export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata
   validator(ctx, key, value, metadata) {
     refuseControlCharacters(metadata);
     const dynamic = ctx !== undefined && DYNAMIC_REGISTRATION_ROUTES.has(ctx.oidc.route);
+    // The admin API's scope: a client registered by anyone must not hold it. With client_credentials
+    // it would get admin tokens of its own, and otherwise one admin's consent would give it them.
+    if (dynamic && typeof metadata['scope'] === 'string' && metadata['scope'].split(' ').includes(ADMIN_SCOPE)) {
+      throw new errors.InvalidClientMetadata(`the ${ADMIN_SCOPE} scope can only be given to a client by an administrator`);
+    }
     if (key === API_SCOPES && !dynamic) {
       splitApiScopes(metadata);
       return;

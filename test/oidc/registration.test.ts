@@ -102,6 +102,19 @@ for (const kind of storeKinds) {
       t.is(sneaky.body.error, 'invalid_client_metadata', key);
     }
 
+    // The admin API's scope, asked for at registration or added by an update.
+    const admin = await register(w, { ...GOOD, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'openid warden:admin' });
+    t.is(admin.status, 400);
+    t.is(admin.body.error, 'invalid_client_metadata');
+    const plain = await register(w, GOOD);
+    const promoted = await fetch(String(plain.body.registration_client_uri), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${String(plain.body.registration_access_token)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: plain.body.client_id, client_secret: plain.body.client_secret, redirect_uris: GOOD.redirect_uris, scope: 'openid warden:admin' }),
+    });
+    t.is(promoted.status, 400);
+    t.is(((await promoted.json()) as { error?: string }).error, 'invalid_client_metadata');
+
     const implicit = await register(w, { ...GOOD, response_types: ['token'], grant_types: ['implicit'] });
     t.is(implicit.status, 400);
 
