@@ -1,4 +1,4 @@
-import Koa, { type Middleware } from 'koa';
+import Koa, { type Context, type Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { addressOf } from './ops/client-address.ts';
 import type { Db } from './store/index.ts';
@@ -86,12 +86,17 @@ const securityHeaders: Middleware = async (ctx, next) => {
   await next();
 };
 
+/** A refusal before any route runs, in OAuth's error format (the one every endpoint's client reads). */
+function refuseRequest(ctx: Context, status: number, description: string): void {
+  ctx.status = status;
+  ctx.type = 'json';
+  ctx.body = { error: 'invalid_request', error_description: description };
+}
+
 const bodyLimit: Middleware = async (ctx, next) => {
   const length = Number(ctx.get('content-length') || '0');
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
-    ctx.status = 413;
-    ctx.type = 'json';
-    ctx.body = { error: 'invalid_request', error_description: 'request body too large' };
+    refuseRequest(ctx, 413, 'request body too large');
     return;
   }
   await next();
@@ -108,9 +113,7 @@ function forwardedAddress(trustedProxies: number): Middleware {
     const header = ctx.get('x-forwarded-for');
     const entry = header === '' ? ctx.ip : (header.split(',').slice(-trustedProxies)[0] ?? '');
     if (addressOf(entry) === null) {
-      ctx.status = 400;
-      ctx.type = 'json';
-      ctx.body = { error: 'invalid_request', error_description: 'X-Forwarded-For does not hold the client address a trusted proxy added' };
+      refuseRequest(ctx, 400, 'X-Forwarded-For does not hold the client address a trusted proxy added');
       return;
     }
     await next();

@@ -10,23 +10,13 @@ import { startWarden, type StartedWarden } from '../helpers/server.ts';
 import { storeKinds } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken, type PageResponse } from './browser-session.ts';
 import { openLoginPage, REDIRECT_URI, relyingParty, signIn, submitConsent, submitLogin } from './relying-party.ts';
+import { logCollector } from '../helpers/log-collector.ts';
 
 function start(kind: (typeof storeKinds)[number], env: Record<string, string> = {}, logTo?: Writable): Promise<StartedWarden> {
   const logger = logTo ? { logger: createLogger('info', 'warden', logTo) } : {};
   return startWarden({ kind, env, wardenOptions: { renderError: renderErrorPage, pages: providerPages, ...logger } });
 }
 
-/** Collects the JSON log lines a logger writes. */
-function logCollector(): { lines: Array<Record<string, unknown>>; stream: Writable } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 function assertPageHeaders(t: import('ava').ExecutionContext, page: PageResponse): void {
   const csp = page.headers.get('content-security-policy') ?? '';

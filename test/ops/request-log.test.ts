@@ -1,21 +1,11 @@
 import test from 'ava';
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/ops/logger.ts';
 import { startWarden } from '../helpers/server.ts';
+import { logCollector } from '../helpers/log-collector.ts';
 
-function collector(): { lines: Array<Record<string, unknown>>; stream: Writable } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 test('every request is logged once with its request id, method, path and status, never its query or secrets', async (t) => {
-  const { lines, stream } = collector();
+  const { lines, stream } = logCollector();
   const w = await startWarden({ kind: 'sqlite', wardenOptions: { logger: createLogger('info', 'warden', stream) } });
   t.teardown(() => w.stop());
 
