@@ -91,6 +91,24 @@ for (const kind of storeKinds) {
     t.is(await warden.warden.accounts.findByEmail('nul@example.test'), undefined);
   });
 
+  test(`self-registration refuses a name or email with a NUL character with a page, not a 500 [${kind}]`, async (t) => {
+    const warden = await start(kind, { WARDEN_SELF_REGISTRATION: 'true' });
+    t.teardown(() => warden.stop());
+    const rp = await relyingParty(warden);
+    const browser = new BrowserSession(warden.url);
+    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
+    const path = new URL(loginPage.url).pathname;
+    for (const fields of [{ name: 'F\u0000', email: 'named@example.test' }, { name: 'F', email: 'nul\u0000@example.test' }]) {
+      const form = await browser.get(`${path}/register`);
+      const refused = await browser.post(`${path}/register`, { csrf: formToken(form.body), ...fields, password: 'a long enough passphrase for this' });
+      t.is(refused.status, 303, JSON.stringify(fields));
+      const page = await browser.follow(refused);
+      t.is(page.status, 200);
+      t.regex(page.body, /cannot contain the NUL character/);
+    }
+    t.is(await warden.warden.accounts.findByEmail('named@example.test'), undefined);
+  });
+
   test(`logout asks for confirmation on Warden's page and ends the session [${kind}]`, async (t) => {
     const warden = await start(kind);
     t.teardown(() => warden.stop());
