@@ -75,37 +75,28 @@ for (const kind of storeKinds) {
     t.is(missingCsrf.status, 403);
   });
 
-  test(`self-registration refuses a password with a NUL character, as \`warden user add\` does [${kind}]`, async (t) => {
+  test(`self-registration refuses a NUL character in the password (as \`warden user add\` does), the name or the email, with its page [${kind}]`, async (t) => {
     const warden = await start(kind, { WARDEN_SELF_REGISTRATION: 'true' });
     t.teardown(() => warden.stop());
     const rp = await relyingParty(warden);
     const browser = new BrowserSession(warden.url);
     const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
     const path = new URL(loginPage.url).pathname;
-    const form = await browser.get(`${path}/register`);
-
-    const refused = await browser.post(`${path}/register`, { csrf: formToken(form.body), email: 'nul@example.test', password: 'a long enough\u0000passphrase' });
-    t.is(refused.status, 303);
-    const page = await browser.follow(refused);
-    t.regex(page.body, /NUL/);
-    t.is(await warden.warden.accounts.findByEmail('nul@example.test'), undefined);
-  });
-
-  test(`self-registration refuses a name or email with a NUL character with a page, not a 500 [${kind}]`, async (t) => {
-    const warden = await start(kind, { WARDEN_SELF_REGISTRATION: 'true' });
-    t.teardown(() => warden.stop());
-    const rp = await relyingParty(warden);
-    const browser = new BrowserSession(warden.url);
-    const loginPage = await openLoginPage(browser, (await rp.authorizationUrl()).url);
-    const path = new URL(loginPage.url).pathname;
-    for (const fields of [{ name: 'F\u0000', email: 'named@example.test' }, { name: 'F', email: 'nul\u0000@example.test' }]) {
+    const attempts = [
+      { name: 'F', email: 'nul@example.test', password: 'a long enough\u0000passphrase' },
+      // A 500 on PostgreSQL before: it cannot store a NUL.
+      { name: 'F\u0000', email: 'named@example.test', password: 'a long enough passphrase for this' },
+      { name: 'F', email: 'nul\u0000@example.test', password: 'a long enough passphrase for this' },
+    ];
+    for (const fields of attempts) {
       const form = await browser.get(`${path}/register`);
-      const refused = await browser.post(`${path}/register`, { csrf: formToken(form.body), ...fields, password: 'a long enough passphrase for this' });
+      const refused = await browser.post(`${path}/register`, { csrf: formToken(form.body), ...fields });
       t.is(refused.status, 303, JSON.stringify(fields));
       const page = await browser.follow(refused);
       t.is(page.status, 200);
-      t.regex(page.body, /cannot contain the NUL character/);
+      t.regex(page.body, /NUL/);
     }
+    t.is(await warden.warden.accounts.findByEmail('nul@example.test'), undefined);
     t.is(await warden.warden.accounts.findByEmail('named@example.test'), undefined);
   });
 
