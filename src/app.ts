@@ -1,6 +1,7 @@
 import Koa, { type Context, type Middleware } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { addressOf } from './ops/client-address.ts';
+import { MAX_BODY_BYTES } from './ops/request-limits.ts';
 import type { Db } from './store/index.ts';
 import type { Logger } from './ops/logger.ts';
 import { withReadAhead } from './store/read-ahead.ts';
@@ -18,8 +19,6 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-/** Larger than any legitimate request (SAML responses included); the provider caps its own at 56 KiB. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 

@@ -82,14 +82,17 @@ function refuseControlCharacters(metadata: Record<string, unknown>): void {
 
 export const extraClientMetadata: NonNullable<Configuration['extraClientMetadata']> = {
   properties: [TOKEN_EXCHANGE_FROM, ALLOWED_RESOURCES, API_SCOPES],
-  // Called once per property above, with all the metadata: the place for checks on standard members.
+  // Called once per property above, each time with all the metadata: checks on standard members run
+  // on the first call only.
   validator(ctx, key, value, metadata) {
-    refuseControlCharacters(metadata);
     const dynamic = ctx !== undefined && DYNAMIC_REGISTRATION_ROUTES.has(ctx.oidc.route);
-    // The admin API's scope: a client registered by anyone must not hold it. With client_credentials
-    // it would get admin tokens of its own, and otherwise one admin's consent would give it them.
-    if (dynamic && typeof metadata['scope'] === 'string' && metadata['scope'].split(' ').includes(ADMIN_SCOPE)) {
-      throw new errors.InvalidClientMetadata(`the ${ADMIN_SCOPE} scope can only be given to a client by an administrator`);
+    if (key === TOKEN_EXCHANGE_FROM) {
+      refuseControlCharacters(metadata);
+      // The admin API's scope: a client registered by anyone must not hold it. With client_credentials
+      // it would get admin tokens of its own, and otherwise one admin's consent would give it them.
+      if (dynamic && typeof metadata['scope'] === 'string' && metadata['scope'].split(' ').includes(ADMIN_SCOPE)) {
+        throw new errors.InvalidClientMetadata(`the ${ADMIN_SCOPE} scope can only be given to a client by an administrator`);
+      }
     }
     if (key === API_SCOPES && !dynamic) {
       splitApiScopes(metadata);

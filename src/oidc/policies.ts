@@ -11,8 +11,8 @@ type RevocationPolicy = NonNullable<NonNullable<Features['revocation']>['allowed
  * on the missing client with a 500 when it names a user.
  */
 export const introspectionAllowed: IntrospectionPolicy = async (ctx, client, token) => {
-  if (client.clientAuthMethod === 'none' && token.clientId !== client.clientId) return false;
   if (token.clientId === client.clientId) return true;
+  if (client.clientAuthMethod === 'none') return false;
   return token.clientId !== undefined && (await ctx.oidc.provider.Client.find(token.clientId)) !== undefined;
 };
 

@@ -9,7 +9,7 @@
 // processed exactly as a GET. https issuers keep the library's own POST handling.
 import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import { MAX_BODY_BYTES } from '../app.ts';
+import { MAX_BODY_BYTES } from '../ops/request-limits.ts';
 import { minimalErrorHtml } from './render-error.ts';
 
 /** oidc-provider's default paths, which Warden keeps (discovery names them). */

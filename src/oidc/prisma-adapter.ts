@@ -5,7 +5,7 @@
 import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
 import { accountColumns } from '../accounts/account-rows.ts';
 import { sqlRunnerFor, type Prisma, type Db, type SqlRunner, type SqlValue } from '../store/index.ts';
-import { UnstorableTextError, assertStorableJson } from '../store/storable-text.ts';
+import { storableJson, withOAuthRefusals } from './store-refusals.ts';
 import { dropAheadOfKind, keepAhead, readingAhead, takeAhead, type ReadAheadRow } from '../store/read-ahead.ts';
 import { bearerModels, tokenDigest } from './token-digest.ts';
 import { openClientSecret, sealClientSecret } from './client-secrets.ts';
@@ -38,7 +38,6 @@ function isJsonObject(value: unknown): value is Prisma.JsonObject {
 
 const optionalText = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** Saves one payload (parameters in column order); a save without consumedAt keeps a stored one. */
 /**
  * The longest a row is kept. oidc-provider takes some lifetimes from what a client sent: a client
  * assertion's `exp` sets how long its replay-detection row lives, and an `exp` 300,000 years ahead is
@@ -47,17 +46,7 @@ const optionalText = (value: unknown): string | null => (typeof value === 'strin
  */
 export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 60 * 60;
 
-/** The payload as JSON text, refused (invalid_request) when it holds text the stores cannot. */
-function storableJson(payload: object): string {
-  const json = JSON.stringify(payload);
-  try {
-    assertStorableJson(json);
-  } catch (error) {
-    asInvalidRequest(error);
-  }
-  return json;
-}
-
+/** Saves one payload (parameters in column order); a save without consumedAt keeps a stored one. */
 export const upsertPayload = `INSERT INTO "OidcPayload" ("model", "id", "payload", "grantId", "userCode", "uid", "expiresAt", "consumedAt", "createdAt")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT ("model", "id") DO UPDATE SET
@@ -129,25 +118,6 @@ function clientCacheFor(db: Db): ClientCache {
     clientCaches.set(db, cache);
   }
   return cache;
-}
-
-/**
- * The store's refusal of text it cannot hold (a NUL or an unpaired surrogate in a parameter, a
- * token, a client's metadata) as the error oidc-provider answers with: 400 invalid_request, at the
- * authorization endpoint a redirect carrying it, instead of a 500.
- */
-function asInvalidRequest(error: unknown): never {
-  throw error instanceof UnstorableTextError ? new errors.InvalidRequest(error.message) : error;
-}
-
-function withOAuthRefusals(runner: SqlRunner): SqlRunner {
-  return {
-    ...runner,
-    query: (text, params) => runner.query(text, params).catch(asInvalidRequest),
-    execute: (text, params, options) => runner.execute(text, params, options).catch(asInvalidRequest),
-    insert: (text, params, options) => runner.insert(text, params, options).catch(asInvalidRequest),
-    atomic: (steps) => runner.atomic(steps).catch(asInvalidRequest),
-  };
 }
 
 export function prismaAdapter(db: Db): AdapterConstructor {

@@ -11,13 +11,13 @@ import { geoOf, networkPrefix, normalizeAddress } from './features/network.ts';
 import { loadRiskModel, type RiskModel } from './model.ts';
 import { tokenDigest } from '../oidc/token-digest.ts';
 import { applyMode, decide, firstUseReason, type Decision, type PolicyOptions, type PolicyResult, type RiskMode, type Thresholds } from './policy.ts';
+import { spec, toVector } from './spec.ts';
 
 /**
  * How long an exchanged subject token's claim is held. It only has to outlast requests racing the
  * first exchange; replays after it are in the event history (90 days).
  */
 const SUBJECT_CLAIM_MS = 24 * 60 * 60 * 1000;
-import { spec, toVector } from './spec.ts';
 
 export interface RiskAuditEntry {
   kind: string;

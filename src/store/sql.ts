@@ -115,17 +115,22 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     execute: async (sql, params) => queryable.executeRaw(toQuery(sql, params)),
   });
   const sqlite = direct.kind === 'sqlite' ? direct.connection : undefined;
-  // Every statement's text parameters are checked here (and in toQuery for transactions): a NUL or an
-  // unpaired surrogate from a request is a 400, where PostgreSQL's refusal would be a 500.
-  const run = async (sql: string, params: SqlValue[], durable: boolean): Promise<DirectResult> => {
-    assertStorableParams(params);
-    return direct.kind === 'sqlite'
+  const run = (sql: string, params: SqlValue[], durable: boolean): Promise<DirectResult> =>
+    direct.kind === 'sqlite'
       ? direct.connection().then((connection) => connection.statement(sql, params))
       : direct.statement(numberedPlaceholders(sql), params, durable);
-  };
+  // Every entry point checks its text parameters once (query, execute, insert, atomic, and toQuery for
+  // transactions): a NUL or an unpaired surrogate from a request is a 400, where PostgreSQL's refusal
+  // would be a 500.
   const outside: SqlStatements = {
-    query: async (sql, params) => (await run(sql, params, true)).rows,
-    execute: async (sql, params, options) => (await run(sql, params, options?.durable ?? true)).rowsAffected,
+    query: async (sql, params) => {
+      assertStorableParams(params);
+      return (await run(sql, params, true)).rows;
+    },
+    execute: async (sql, params, options) => {
+      assertStorableParams(params);
+      return (await run(sql, params, options?.durable ?? true)).rowsAffected;
+    },
   };
   const batchedRow = direct.kind === 'postgresql' ? createRowBatcher(run) : undefined;
   const insert = async (sql: string, params: SqlValue[], options?: WriteOptions): Promise<void> => {

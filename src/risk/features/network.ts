@@ -2,6 +2,7 @@
 // have no location: they are "unknown", never "new", so a login from the office LAN is not an anomaly.
 import { isIP } from 'node:net';
 import geoip from 'geoip-lite';
+import { addressOf } from '../../ops/client-address.ts';
 
 export interface Geo {
   country: string;
@@ -9,11 +10,9 @@ export interface Geo {
   longitude: number;
 }
 
-/** Strip the IPv4-mapped IPv6 form koa reports on dual-stack sockets (::ffff:192.0.2.1). */
+/** The address as clientAddress() gives it (no IPv4-mapped form, port or brackets); anything else trimmed, lower-cased. */
 export function normalizeAddress(ip: string): string {
-  const trimmed = ip.trim();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed);
-  return mapped?.[1] ?? trimmed.toLowerCase();
+  return addressOf(ip) ?? ip.trim().toLowerCase();
 }
 
 function expandIpv6(ip: string): string[] {
@@ -34,8 +33,8 @@ export function networkPrefix(ip: string): string {
 }
 
 // Recent lookups: a relying party's backend refreshes for all its users from a few addresses, and a
-// lookup (a binary search over the whole database plus its result object) cost about 8 µs of every
-// scored event. Bounded, oldest first out; entries are frozen, since callers share them.
+// lookup (a binary search over the whole database plus its result object) showed as about 8 µs per
+// scored refresh in a CPU profile. Bounded, oldest first out; entries are frozen, since callers share them.
 const GEO_CACHE_SIZE = 4096;
 const geoCache = new Map<string, Readonly<Geo> | null>();
 
