@@ -27,6 +27,27 @@ for (const kind of storeKinds) {
     t.is(head.hash.split(',').filter(Boolean).length, 20);
   });
 
+  test(`every way into the store refuses a NUL or an unpaired surrogate before the database sees it [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const sql = sqlRunnerFor(s.db);
+    const insert = 'INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (1, 0, ?)';
+    for (const bad of ['a\u0000b', '\ud800']) {
+      const refused = { name: 'UnstorableTextError' };
+      await t.throwsAsync(sql.query('SELECT "seq" FROM "AuditHead" WHERE "hash" = ?', [bad]), refused);
+      await t.throwsAsync(sql.execute(insert, [bad]), refused);
+      await t.throwsAsync(sql.insert(insert, [bad]), refused);
+      await t.throwsAsync(sql.atomic(function* () {
+        yield { sql: insert, params: [bad] };
+      }), refused);
+      await t.throwsAsync(sql.transaction((tx) => tx.execute(insert, [bad])), refused);
+    }
+    t.is(await s.db.auditHead.count(), 0);
+    // Ordinary text, emoji (a surrogate pair) included, goes through.
+    await sql.execute(insert, ['plain \u00e9 \ud83d\ude00']);
+    t.is((await s.db.auditHead.findUniqueOrThrow({ where: { id: 1 } })).hash, 'plain \u00e9 \ud83d\ude00');
+  });
+
   test(`a unit that throws is undone whole; writes queued beside it are kept [${kind}]`, async (t) => {
     const s = await openTestStore(kind);
     t.teardown(() => s.dispose());
