@@ -2,9 +2,9 @@
 // fast path. Two things make it fast where @libsql/client was slow on the token path:
 //  - it keeps its prepared statements (@libsql/client prepared each one anew, so SQLite parsed and
 //    planned every query on every call);
-//  - the plain-SQL runner's writes are committed in groups: the writes queued while the event loop
-//    was busy run in one transaction at the next turn (setImmediate), so a burst of token requests
-//    writes each touched page to the WAL once instead of once per token. A caller's promise settles
+//  - the plain-SQL runner's writes are committed in groups: the writes queued over a few turns of the
+//    event loop (WRITE_GROUP_TURNS) run in one transaction, so a burst of token requests writes each
+//    touched page to the WAL once instead of once per token. A caller's promise settles
 //    only after the commit, so a crash undoes no more than the store's synchronous setting allows
 //    (WARDEN_DURABILITY). Reads run at once: they cannot depend on a write whose promise has not
 //    settled.
@@ -13,6 +13,7 @@
 // open on this connection, queued statements wait for it to end instead of joining it.
 import { fileURLToPath } from 'node:url';
 import Database from 'libsql';
+import { afterTurns, WRITE_GROUP_TURNS } from './after-turns.ts';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer, type CheckpointResult } from './sqlite-checkpointer.ts';
 import type { Client, InArgs, InStatement, ResultSet, Transaction, TransactionMode } from '@libsql/client';
 import { asError, resultSet, toNamedRow, toRow, toSqlParam, type SqlParam } from './sqlite-values.ts';
@@ -205,7 +206,7 @@ export function openSqliteConnection(databaseUrl: string, options: SqliteConnect
   function scheduleFlush(): void {
     if (flushScheduled || queue.length === 0) return;
     flushScheduled = true;
-    setImmediate(() => {
+    afterTurns(WRITE_GROUP_TURNS, () => {
       flushScheduled = false;
       flush();
     });

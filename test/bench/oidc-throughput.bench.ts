@@ -12,9 +12,9 @@ import { createTestDatabase } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken } from '../interactions/browser-session.ts';
 import { basic, cpuBetween, cpuByProcess, formatRate, root, startPinned, type RunningServer } from './harness.ts';
 import type { BenchFixture } from './servers/mint.ts';
+import { clientCredentialsBody, CONNECTIONS, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 8;
 const FORM = 'application/x-www-form-urlencoded';
 
 type Scenario = 'cc_opaque' | 'cc_jwt' | 'refresh' | 'introspection' | 'password_login';
@@ -38,45 +38,6 @@ interface Cost {
   database?: number;
 }
 type Costs = Partial<Record<Scenario | RiskOffScenario, Cost>>;
-
-async function tokenEndpointLoad(f: BenchFixture, body: string): Promise<number> {
-  const result = await autocannon({
-    url: `${f.url}/token`,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-    requests: [{ method: 'POST', headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM }, body }],
-  });
-  if (result.non2xx > 0) console.error(`  ${result.non2xx} non-2xx responses`);
-  return (result.requests.total - result.non2xx) / DURATION_S;
-}
-
-async function refreshLoad(f: BenchFixture): Promise<number> {
-  // A queue of live refresh tokens: each request takes one and puts back the rotated one it gets.
-  // (autocannon's per-request context is fresh for every request, so it cannot hold a chain.)
-  const live = [...f.refreshTokens];
-  const result = await autocannon({
-    url: `${f.url}/token`,
-    connections: Math.min(CONNECTIONS, f.refreshTokens.length),
-    duration: DURATION_S,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(request) {
-          return {
-            ...request,
-            headers: { authorization: basic(f.web.client_id, f.web.client_secret), 'content-type': FORM },
-            body: `grant_type=refresh_token&refresh_token=${live.shift() ?? 'exhausted'}`,
-          };
-        },
-        onResponse(status, body) {
-          if (status === 200) live.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
-        },
-      },
-    ],
-  });
-  if (result.non2xx > 0) console.error(`  ${result.non2xx} non-2xx responses`);
-  return (result.requests.total - result.non2xx) / DURATION_S;
-}
 
 async function introspectionLoad(f: BenchFixture): Promise<number> {
   const response = await fetch(`${f.url}/token`, {
@@ -164,10 +125,11 @@ interface Measured {
 
 async function measure(server: RunningServer, scenarios: ReadonlyArray<Scenario | RiskOffScenario>, database: boolean): Promise<Measured> {
   const f = server.fixture;
+  // Each load answers requests per second.
   const loads: Record<Scenario, () => Promise<number>> = {
-    refresh: () => refreshLoad(f),
-    cc_opaque: () => tokenEndpointLoad(f, 'grant_type=client_credentials'),
-    cc_jwt: () => tokenEndpointLoad(f, `grant_type=client_credentials&scope=api%3Aread&resource=${encodeURIComponent(f.jwtResource)}`),
+    refresh: async () => (await refreshLoad(f, [...f.refreshTokens], DURATION_S)) / DURATION_S,
+    cc_opaque: async () => (await tokenEndpointLoad(f, clientCredentialsBody(f, 'opaque'), DURATION_S)) / DURATION_S,
+    cc_jwt: async () => (await tokenEndpointLoad(f, clientCredentialsBody(f, 'jwt'), DURATION_S)) / DURATION_S,
     introspection: () => introspectionLoad(f),
     password_login: () => loginLoad(f),
   };

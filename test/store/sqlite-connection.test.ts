@@ -84,6 +84,27 @@ test('writes queued together commit as one group, each caller gets its own resul
   t.deepEqual(rows.map((r) => [r.id, r.v]), [[1, 'ONE'], [2, 'two'], [3, 'three']]);
 });
 
+test('a write queued a turn or two after another joins its group: both settle in the same turn', async (t) => {
+  const db = connection(t);
+  await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+  let turn = 0;
+  let ticking = true;
+  const tick = () => {
+    turn += 1;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const settledAt: number[] = [];
+  const first = db.statement('INSERT INTO t (id) VALUES (?)', [1]).then(() => settledAt.push(turn));
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = db.statement('INSERT INTO t (id) VALUES (?)', [2]).then(() => settledAt.push(turn));
+  await Promise.all([first, second]);
+  ticking = false;
+  t.is(settledAt[0], settledAt[1]);
+  t.deepEqual((await db.statement('SELECT id FROM t ORDER BY id', [])).rows.map((r) => r.id), [1, 2]);
+});
+
 test('queued statements wait for an open transaction instead of joining it', async (t) => {
   const db = connection(t);
   await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
@@ -103,7 +124,7 @@ test('Prisma\'s path sees every write acknowledged before it, and closing settle
   const db = connection(t);
   await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY)');
   const write = db.statement('INSERT INTO t (id) VALUES (?)', [7]);
-  // Not yet flushed (setImmediate): the adapter path flushes first.
+  // Not yet flushed (that waits a few turns): the adapter path flushes first.
   t.is((await db.execute('SELECT COUNT(*) AS c FROM t')).rows[0]?.c, 1);
   await write;
   const last = db.statement('INSERT INTO t (id) VALUES (?)', [8]);

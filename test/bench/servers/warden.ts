@@ -46,7 +46,9 @@ for (const a of accounts) records.push(await warden.accounts.createAccount({ ema
 // table as equally good, and Warden's generic plans would keep that choice until the first ANALYZE).
 await seedRiskHistory(store.db, 300, Date.now());
 if (store.kind === 'postgresql') await store.db.$executeRawUnsafe('ANALYZE');
-const refreshTokens = await mintRefreshTokens(warden.provider, records[0]!.id, web.client_id, 64);
+// BENCH_REFRESH_TOKENS: more for a run of many short loads (interleaved-ab.ts), each of which ends
+// with requests in flight whose rotated tokens never come back.
+const refreshTokens = await mintRefreshTokens(warden.provider, records[0]!.id, web.client_id, Number(process.env.BENCH_REFRESH_TOKENS ?? 64));
 await warden.listen(config.port, '127.0.0.1');
 announce({ url: config.issuer, cc, jwtResource: resource, web, accounts, refreshTokens });
 process.on('SIGTERM', () => {

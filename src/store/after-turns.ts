@@ -1,0 +1,26 @@
+// Deferring by event-loop turns: how the stores gather the writes of concurrent requests into one
+// commit (SQLite's group commit, PostgreSQL's multi-row inserts).
+
+/**
+ * Turns a queued write waits for others to join its group. Requests in flight reach their writes at
+ * different turns (a refresh awaits its token read, then the risk model), so flushing at the next turn
+ * caught few of them: 1.6 scored refreshes per SQLite commit under load, 2.5 when waiting three turns.
+ * The requests of a group also resume together, which keeps them in step for their next reads and
+ * model runs. Against one turn, in test/bench/interleaved-ab.ts (30 rounds, median of the per-round
+ * ratios of server CPU per refresh): 0.91 on SQLite with risk scoring, 0.88 with it off, 0.92 on
+ * PostgreSQL; client credentials 1.00.
+ */
+export const WRITE_GROUP_TURNS = 3;
+
+/**
+ * Runs `fn` after `turns` turns of the event loop (1: at the next setImmediate), so that requests
+ * already in flight, each a few awaits from its own write, can join the group `fn` flushes. An idle
+ * loop spins through the turns in microseconds.
+ */
+export function afterTurns(turns: number, fn: () => void): void {
+  const step = (left: number): void => {
+    if (left <= 1) fn();
+    else setImmediate(step, left - 1);
+  };
+  setImmediate(step, turns);
+}

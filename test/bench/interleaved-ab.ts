@@ -1,0 +1,116 @@
+// Interleaved A/B of two Warden servers under the same token-endpoint load, for changes smaller than
+// this machine's drift: its speed moves by 20-50 % within minutes, so two benchmark runs a minute
+// apart cannot tell a 10 % change from noise. Both servers run at once, pinned to the same core, and
+// the load alternates between them in short slots (A then B, then B then A, ...); each slot's server
+// CPU per request is compared with the other side's in the same round, and the median of those
+// ratios is the result. A run of A against itself gave a median B/A of 0.99 over 40 one-second rounds.
+//
+//   AB_B_ENV=WARDEN_RISK_MODE=off taskset -c 0 node --import tsx test/bench/interleaved-ab.ts
+//
+// AB_SCENARIO     refresh (default) | cc_opaque | cc_jwt
+// AB_STORE        sqlite (default) | postgresql (the server's CPU only, not its backends')
+// AB_ROUNDS       rounds of two slots (default 30); AB_SLOT_SECONDS: one slot (default 1)
+// AB_A_CHECKOUT   the working tree side A runs from (default this one; B likewise): a `git worktree`
+//                 of another commit, with node_modules linked and src/store/generated copied in
+// AB_A_ENV        extra environment for side A's server, "NAME=value,NAME=value" (B likewise)
+// BENCH_SERVER_CORE the servers' core (default 1); run this script on another one, as above.
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type StoreKind } from '../helpers/store.ts';
+import { root, startPinned, type RunningServer } from './harness.ts';
+import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
+
+type Scenario = 'refresh' | 'cc_opaque' | 'cc_jwt';
+const scenario = (process.env.AB_SCENARIO ?? 'refresh') as Scenario;
+if (!['refresh', 'cc_opaque', 'cc_jwt'].includes(scenario)) throw new Error('AB_SCENARIO is one of refresh, cc_opaque, cc_jwt');
+const store = (process.env.AB_STORE ?? 'sqlite') as StoreKind;
+if (store !== 'sqlite' && store !== 'postgresql') throw new Error('AB_STORE is sqlite or postgresql');
+const rounds = Number(process.env.AB_ROUNDS ?? 30);
+const slotSeconds = Number(process.env.AB_SLOT_SECONDS ?? 1);
+if (!(rounds >= 1) || !(slotSeconds > 0)) throw new Error('AB_ROUNDS and AB_SLOT_SECONDS are positive numbers');
+
+function envList(value: string | undefined, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (value ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`${name}: "${pair}" is not NAME=value`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+interface Side {
+  name: 'A' | 'B';
+  server: RunningServer;
+  /** Live refresh tokens, kept across slots. */
+  live: string[];
+  dispose(): Promise<void>;
+}
+
+async function startSide(name: 'A' | 'B', port: number): Promise<Side> {
+  const database = await createTestDatabase(store);
+  const server = await startPinned(
+    'test/bench/servers/warden.ts',
+    {
+      PORT: String(port),
+      WARDEN_ISSUER: `http://localhost:${port}`,
+      DATABASE_URL: database.databaseUrl,
+      WARDEN_DATA_DIR: database.dataDir,
+      WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
+      // A request in flight when its slot ends takes its refresh token with it.
+      BENCH_REFRESH_TOKENS: String(64 + 10 * (rounds + 1)),
+      ...envList(process.env[`AB_${name}_ENV`], `AB_${name}_ENV`),
+    },
+    Number(process.env.BENCH_SERVER_CORE ?? 1),
+    process.env[`AB_${name}_CHECKOUT`] ?? root,
+  );
+  return {
+    name,
+    server,
+    live: [...server.fixture.refreshTokens],
+    dispose: async () => {
+      await server.stop();
+      await database.dispose();
+    },
+  };
+}
+
+function load(side: Side): Promise<number> {
+  const f = side.server.fixture;
+  if (scenario === 'refresh') return refreshLoad(f, side.live, slotSeconds);
+  return tokenEndpointLoad(f, clientCredentialsBody(f, scenario === 'cc_opaque' ? 'opaque' : 'jwt'), slotSeconds);
+}
+
+/** One slot: requests completed and the server's CPU seconds (all threads) they took. */
+async function slot(side: Side): Promise<{ requests: number; cpu: number }> {
+  const before = side.server.cpuSeconds();
+  const requests = await load(side);
+  return { requests, cpu: side.server.cpuSeconds() - before };
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1] ?? Number.NaN;
+
+const a = await startSide('A', 3301);
+const b = await startSide('B', 3302);
+try {
+  await slot(a);
+  await slot(b);
+  const totals = { A: { requests: 0, cpu: 0 }, B: { requests: 0, cpu: 0 } };
+  const ratios: number[] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    const perRequest = { A: Number.NaN, B: Number.NaN };
+    for (const side of round % 2 ? [a, b] : [b, a]) {
+      const { requests, cpu } = await slot(side);
+      totals[side.name].requests += requests;
+      totals[side.name].cpu += cpu;
+      perRequest[side.name] = requests > 0 ? (cpu / requests) * 1e6 : Number.NaN;
+    }
+    ratios.push(perRequest.B / perRequest.A);
+    console.log(`round ${round}: A ${perRequest.A.toFixed(0)} µs, B ${perRequest.B.toFixed(0)} µs per request, B/A ${(perRequest.B / perRequest.A).toFixed(3)}`);
+  }
+  const summary = (s: 'A' | 'B') =>
+    `${s} ${((totals[s].cpu / totals[s].requests) * 1e6).toFixed(0)} µs per request, ${(totals[s].requests / (rounds * slotSeconds)).toFixed(0)}/s`;
+  console.log(`${scenario} on ${store}, ${rounds} rounds of ${slotSeconds} s: ${summary('A')}; ${summary('B')}; median B/A ${median(ratios).toFixed(3)}`);
+} finally {
+  await a.dispose();
+  await b.dispose();
+}
