@@ -1,10 +1,8 @@
-// PostgreSQL: single-row INSERTs issued within a few event-loop turns leave as one multi-row statement.
+// PostgreSQL: single-row INSERTs issued in the same event-loop turn leave as one multi-row statement.
 // Each statement on the pool is a round trip, a commit and, in the server, a WAL flush; under load the
 // token endpoint issues dozens of identical inserts per turn (each request's new token), so merging
-// them is what SQLite's group commit does for the embedded store. Nothing waits longer than a few
-// turns of the event loop (WRITE_GROUP_TURNS).
+// them is what SQLite's group commit does for the embedded store. Nothing waits longer than the turn.
 import type { SqlValue } from './sql.ts';
-import { afterTurns, WRITE_GROUP_TURNS } from './after-turns.ts';
 
 export type RunStatement = (sql: string, params: SqlValue[], durable: boolean) => Promise<unknown>;
 
@@ -105,7 +103,7 @@ export function createRowBatcher(run: RunStatement): (sql: string, params: SqlVa
       batch.rows.push({ params, resolve, reject });
       if (!scheduled) {
         scheduled = true;
-        afterTurns(WRITE_GROUP_TURNS, flush);
+        setImmediate(flush);
       }
     });
 }

@@ -34,22 +34,6 @@ test('rows issued in one turn leave as one statement per text and durability, at
   await t.throwsAsync(insert('DELETE FROM "A"', [], true), { message: /one VALUES/ });
 });
 
-test('rows issued a turn or two apart (requests a few awaits from their writes) still leave as one statement', async (t) => {
-  const calls: SqlValue[][] = [];
-  const insert = createRowBatcher(async (_sql, params) => {
-    calls.push(params);
-  });
-  const sql = 'INSERT INTO "A" ("x") VALUES (?)';
-  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-  const first = insert(sql, [1], true);
-  await nextTurn();
-  const second = insert(sql, [2], true);
-  await nextTurn();
-  const third = insert(sql, [3], true);
-  await Promise.all([first, second, third]);
-  t.deepEqual(calls, [[1, 2, 3]]);
-});
-
 test('a merged statement that fails is retried row by row, so each caller gets its own outcome', async (t) => {
   const attempts: number[] = [];
   const insert = createRowBatcher(async (_sql, params) => {
