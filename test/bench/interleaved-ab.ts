@@ -13,6 +13,8 @@
 // AB_A_CHECKOUT   the working tree side A runs from (default this one; B likewise): a `git worktree`
 //                 of another commit, with node_modules linked and src/store/generated copied in
 // AB_A_ENV        extra environment for side A's server, "NAME=value,NAME=value" (B likewise)
+// AB_PRELOAD_REFRESH_SECONDS  a refresh load on each side first (A, then B), as the throughput bench
+//                 runs refresh before client credentials on the same server and database
 // BENCH_SERVER_CORE the servers' core (default 1); run this script on another one, as above.
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type StoreKind } from '../helpers/store.ts';
@@ -92,6 +94,10 @@ const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.le
 const a = await startSide('A', 3301);
 const b = await startSide('B', 3302);
 try {
+  const preload = Number(process.env.AB_PRELOAD_REFRESH_SECONDS ?? 0);
+  if (preload > 0) {
+    for (const side of [a, b]) await refreshLoad(side.server.fixture, side.live, preload);
+  }
   await slot(a);
   await slot(b);
   const totals = { A: { requests: 0, cpu: 0 }, B: { requests: 0, cpu: 0 } };
