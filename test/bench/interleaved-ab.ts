@@ -3,7 +3,8 @@
 // apart cannot tell a 10 % change from noise. Both servers run at once, pinned to the same core, and
 // the load alternates between them in short slots (A then B, then B then A, ...); each slot's server
 // CPU per request is compared with the other side's in the same round, and the median of those
-// ratios is the result. A run of A against itself gave a median B/A of 0.99 over 40 one-second rounds.
+// ratios is the result. Two identical servers gave a median B/A of 1.004 over 40 one-second rounds of
+// refresh (an earlier prototype of this script: 0.993); runs of 12 rounds gave 0.94 and 1.11, so run 30 or more.
 //
 //   AB_B_ENV=WARDEN_RISK_MODE=off taskset -c 0 node --import tsx test/bench/interleaved-ab.ts
 //

@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { basic } from './harness.ts';
 import type { BenchFixture } from './servers/mint.ts';
 
-export const CONNECTIONS = 8;
+const CONNECTIONS = 8;
 const FORM = 'application/x-www-form-urlencoded';
 
 /** Completed 2xx requests of one run; non-2xx answers are reported and not counted. */
@@ -13,10 +13,10 @@ function completed(result: Awaited<ReturnType<typeof autocannon>>): number {
   return result.requests.total - result.non2xx;
 }
 
-/** The same POST to /token over and over as the client-credentials client (`body`: the form). */
-export async function tokenEndpointLoad(f: BenchFixture, body: string, seconds: number): Promise<number> {
+/** The same POST over and over as the client-credentials client (`body`: the form; `path`: /token by default). */
+export async function tokenEndpointLoad(f: BenchFixture, body: string, seconds: number, path = '/token'): Promise<number> {
   const result = await autocannon({
-    url: `${f.url}/token`,
+    url: `${f.url}${path}`,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [{ method: 'POST', headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM }, body }],

@@ -6,13 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import argon2 from 'argon2';
 import { createTestDatabase } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken } from '../interactions/browser-session.ts';
 import { basic, cpuBetween, cpuByProcess, formatRate, root, startPinned, type RunningServer } from './harness.ts';
 import type { BenchFixture } from './servers/mint.ts';
-import { clientCredentialsBody, CONNECTIONS, refreshLoad, tokenEndpointLoad } from './loads.ts';
+import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const FORM = 'application/x-www-form-urlencoded';
@@ -46,14 +45,7 @@ async function introspectionLoad(f: BenchFixture): Promise<number> {
     body: 'grant_type=client_credentials',
   });
   const { access_token: token } = (await response.json()) as { access_token: string };
-  const result = await autocannon({
-    url: `${f.url}/token/introspection`,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-    requests: [{ method: 'POST', headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM }, body: `token=${token}` }],
-  });
-  if (result.non2xx > 0) console.error(`  ${result.non2xx} non-2xx responses`);
-  return (result.requests.total - result.non2xx) / DURATION_S;
+  return (await tokenEndpointLoad(f, `token=${token}`, DURATION_S, '/token/introspection')) / DURATION_S;
 }
 
 /** One full sign-in: authorize, login page, argon2 check, consent, code, token. */

@@ -12,6 +12,10 @@ import { wardenMetrics } from '../../../src/ops/warden-metrics.ts';
 import { announce, mintRefreshTokens } from './mint.ts';
 import { seedRiskHistory } from '../risk-history.ts';
 
+// BENCH_REFRESH_TOKENS: more for a run of many short loads (interleaved-ab.ts), each of which ends
+// with requests in flight whose rotated tokens never come back.
+const refreshTokenCount = Number(process.env.BENCH_REFRESH_TOKENS ?? 64);
+if (!Number.isInteger(refreshTokenCount) || refreshTokenCount < 1) throw new Error('BENCH_REFRESH_TOKENS is a positive whole number');
 const config = loadConfig(process.env);
 const store = await openStore(config);
 const warden = await createWarden({ config, store, logger: createLogger('silent'), risk: true, metrics: wardenMetrics(createMetrics()) });
@@ -46,9 +50,7 @@ for (const a of accounts) records.push(await warden.accounts.createAccount({ ema
 // table as equally good, and Warden's generic plans would keep that choice until the first ANALYZE).
 await seedRiskHistory(store.db, 300, Date.now());
 if (store.kind === 'postgresql') await store.db.$executeRawUnsafe('ANALYZE');
-// BENCH_REFRESH_TOKENS: more for a run of many short loads (interleaved-ab.ts), each of which ends
-// with requests in flight whose rotated tokens never come back.
-const refreshTokens = await mintRefreshTokens(warden.provider, records[0]!.id, web.client_id, Number(process.env.BENCH_REFRESH_TOKENS ?? 64));
+const refreshTokens = await mintRefreshTokens(warden.provider, records[0]!.id, web.client_id, refreshTokenCount);
 await warden.listen(config.port, '127.0.0.1');
 announce({ url: config.issuer, cc, jwtResource: resource, web, accounts, refreshTokens });
 process.on('SIGTERM', () => {
