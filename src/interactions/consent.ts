@@ -80,6 +80,10 @@ export async function handleConsent(ctx: Context, deps: ResolvedDeps, interactio
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
+  if (!existing && deps.onGrantCreated) {
+    const client = await deps.provider.Client.find(clientId);
+    await deps.onGrantCreated({ ctx, accountId, grantId, publicClient: client?.tokenEndpointAuthMethod === 'none' });
+  }
 
   await deps.audit({
     kind: 'consent.granted',

@@ -59,6 +59,14 @@ export interface UpstreamLink {
   displayName: string;
 }
 
+export interface GrantCreatedInput {
+  ctx: Context;
+  accountId: string;
+  grantId: string;
+  /** A client without credentials (token_endpoint_auth_method none): it refreshes from the user's device. */
+  publicClient: boolean;
+}
+
 export interface InteractionDeps {
   provider: Provider;
   config: Pick<Config, 'selfRegistration'>;
@@ -72,6 +80,8 @@ export interface InteractionDeps {
   loginStages?: readonly LoginStage[];
   /** Told about every failed password login (risk history). */
   onFailedLogin?: (input: FailedLoginInput) => Promise<void>;
+  /** Told when consent creates a grant for the signed-in account (the risk engine's grant origin). */
+  onGrantCreated?: (input: GrantCreatedInput) => Promise<void>;
   /** Federated upstreams to offer on the login page. */
   upstreams?: () => Promise<readonly UpstreamLink[]>;
   /**

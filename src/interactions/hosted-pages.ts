@@ -9,7 +9,7 @@ import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts';
 import { createInteractionRoutes } from './routes.ts';
 
 /** The parts of the pages other subsystems extend (risk stages, federation buttons, throttle). */
-export type HostedPageExtensions = Partial<Pick<InteractionDeps, 'loginStages' | 'onFailedLogin' | 'upstreams' | 'throttle' | 'audit' | 'extraRoutes'>>;
+export type HostedPageExtensions = Partial<Pick<InteractionDeps, 'loginStages' | 'onFailedLogin' | 'onGrantCreated' | 'upstreams' | 'throttle' | 'audit' | 'extraRoutes'>>;
 
 export function hostedPages(extensions: HostedPageExtensions = {}) {
   return {

@@ -92,8 +92,14 @@ export interface RiskEngine {
    * e.g. when the account had no second factor to step up with.
    */
   resolveStepUp(eventId: string, passed: boolean, note?: string): Promise<void>;
-  /** Attach the grant created by an allowed login, so later refreshes compare against its origin. */
-  linkGrant(eventId: string, grantId: string): Promise<void>;
+  /**
+   * A public client's grant was created for a signed-in session: its origin becomes the login that
+   * signed the session in (the account's newest trusted login from this device not linked to a grant
+   * yet), so even its first refresh is compared with where the user signed in, as the model was
+   * trained. Without such a login (no device cookie, a second grant of one sign-in), and for
+   * confidential clients (wiring/login-stage.ts), the grant's first refresh is its origin.
+   */
+  linkGrant(link: { grantId: string; accountId: string; deviceId: string }): Promise<boolean>;
 }
 
 /** Address, prefix, GeoIP, browser family: the event as its RiskEvent row will hold it. */
@@ -226,8 +232,9 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     await options.audit?.({ kind: 'risk.step_up', actor: row.accountId ?? undefined, subject: eventId, data: { eventId, passed, outcome } });
   }
 
-  async function linkGrant(eventId: string, grantId: string): Promise<void> {
-    await db.riskEvent.updateMany({ where: { id: eventId, grantId: null }, data: { grantId } });
+  async function linkGrant(link: { grantId: string; accountId: string; deviceId: string }): Promise<boolean> {
+    if (mode === 'off') return false;
+    return rows.linkLogin(link.grantId, link.accountId, link.deviceId, spec.loginKinds);
   }
 
   return { mode, assess, assessRecordingLater, resolveStepUp, linkGrant };

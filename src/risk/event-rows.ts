@@ -57,6 +57,11 @@ export interface RiskEventRows {
    * records). Held until `until`; later replays are seen in the history.
    */
   claimSubjectToken(tokenId: string, until: Date): Promise<boolean>;
+  /**
+   * Makes a new grant's origin the login that signed its session in: the account's newest trusted
+   * login from this device that no grant has yet. Returns whether one was found.
+   */
+  linkLogin(grantId: string, accountId: string, deviceId: string, loginKinds: readonly string[]): Promise<boolean>;
 }
 
 /** The claim's row: in the OIDC store's table, like oidc-provider's own replay detection. */
@@ -91,6 +96,17 @@ export function riskEventRows(db: RiskDb): RiskEventRows {
     },
     async claimSubjectToken(tokenId, until) {
       return (await sql.execute(claimSubjectToken, [tokenId, sql.dateParam(until), sql.dateParam(new Date())])) === 1;
+    },
+    async linkLogin(grantId, accountId, deviceId, loginKinds) {
+      if (loginKinds.length === 0) return false;
+      // Per kind on the (accountId, kind, at) index, newest first, as the feature read takes history.
+      const newest = loginKinds.map(() => `SELECT "id", "at" FROM (SELECT "id", "at" FROM "RiskEvent"
+        WHERE "accountId" = ? AND "kind" = ? AND "deviceId" = ? AND "grantId" IS NULL AND ${TRUSTED} ORDER BY "at" DESC LIMIT 1) "k"`);
+      const changed = await sql.execute(
+        `UPDATE "RiskEvent" SET "grantId" = ? WHERE "grantId" IS NULL AND "id" = (SELECT "id" FROM (${newest.join(' UNION ALL ')}) "n" ORDER BY "at" DESC LIMIT 1)`,
+        [grantId, ...loginKinds.flatMap((kind) => [accountId, kind, deviceId])],
+      );
+      return changed === 1;
     },
   };
 }

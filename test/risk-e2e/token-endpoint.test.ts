@@ -4,10 +4,20 @@ import test from 'ava';
 import * as oidc from 'openid-client';
 import { storeKinds } from '../helpers/store.ts';
 import { cliEnv, runCli } from '../cli/run-cli.ts';
-import { Browser, CANADA, CHROME, attemptLogin, everyDecisionAudited, reachedClient, reasonsOf, redeem, riskWorld, waitFor } from './helpers.ts';
+import { relyingParty, type RelyingParty } from '../interactions/relying-party.ts';
+import { Browser, CANADA, CHROME, FIREFOX, JAPAN, attemptLogin, everyDecisionAudited, reachedClient, reasonsOf, redeem, riskWorld, waitFor } from './helpers.ts';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+
+async function publicTokenRequest(issuer: string, clientId: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  const response = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...form, client_id: clientId }).toString(),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
 
 async function tokenRequest(issuer: string, clientId: string, secret: string, form: Record<string, string>, headers: Record<string, string> = {}) {
   const response = await fetch(`${issuer}/token`, {
@@ -55,6 +65,61 @@ for (const kind of storeKinds) {
     const audit = await everyDecisionAudited(w);
     t.deepEqual(audit.missing, []);
     t.true(audit.chainOk);
+  });
+
+  test(`a public client's first refresh is compared with the login that signed its session in; a confidential client's is not [${kind}]`, async (t) => {
+    const { w, rp: confidential } = await riskWorld(kind);
+    t.teardown(() => w.stop());
+    // A browser app: no client secret, so it refreshes from the user's own device.
+    const spa = await relyingParty(w, { token_endpoint_auth_method: 'none' });
+    const user = await w.createAccount();
+    const signIn = async (rp: RelyingParty) => {
+      const attempt = await attemptLogin(rp, new Browser(w.url, CANADA, CHROME), user.email, user.password, {
+        scope: 'openid offline_access', prompt: 'login consent',
+      });
+      t.true(reachedClient(attempt.final));
+      const login = await w.db.riskEvent.findFirstOrThrow({ where: { kind: 'password_login', accountId: user.id }, orderBy: { at: 'desc' } });
+      return { refreshToken: (await redeem(rp, attempt)).refresh_token ?? '', loginId: login.id };
+    };
+    const refreshFrom = async (rp: RelyingParty, refreshToken: string, headers: Record<string, string>) => {
+      const before = new Date();
+      const form = { grant_type: 'refresh_token', refresh_token: refreshToken };
+      const response = rp.client.client_secret
+        ? await tokenRequest(w.issuer, rp.client.client_id, rp.client.client_secret, form, headers)
+        : await publicTokenRequest(w.issuer, rp.client.client_id, form, headers);
+      const event = await w.db.riskEvent.findFirstOrThrow({ where: { kind: 'refresh', accountId: user.id, at: { gte: before } }, orderBy: { at: 'desc' } });
+      return { status: response.status, event, features: event.features as Record<string, number> };
+    };
+    const loginGrant = async (id: string) => (await w.db.riskEvent.findUniqueOrThrow({ where: { id } })).grantId;
+
+    // From where the user signed in: the origin is known on the very first refresh, and it matches.
+    const first = await signIn(spa);
+    const usual = await refreshFrom(spa, first.refreshToken, { 'x-forwarded-for': CANADA, 'user-agent': CHROME });
+    t.is(usual.status, 200);
+    t.truthy(usual.event.grantId);
+    t.is(await loginGrant(first.loginId), usual.event.grantId);
+    t.is(usual.features['origin_prefix_diff'], 0);
+    t.is(usual.features['origin_browser_diff'], 0);
+    t.true((usual.features['grant_age_h'] ?? -1) >= 0);
+
+    // A refresh token whose first use comes from another country and browser (taken from the app):
+    // that first use is compared with the sign-in instead of becoming the grant's origin itself.
+    const second = await signIn(spa);
+    const stolen = await refreshFrom(spa, second.refreshToken, { 'x-forwarded-for': JAPAN, 'user-agent': FIREFOX });
+    t.is(await loginGrant(second.loginId), stolen.event.grantId);
+    t.is(stolen.features['origin_prefix_diff'], 1);
+    t.is(stolen.features['origin_country_diff'], 1);
+    t.is(stolen.features['origin_browser_diff'], 1);
+    t.not(stolen.event.decision, 'allow');
+    t.is(stolen.status, 400);
+
+    // A confidential client refreshes from its own servers: its first refresh is its grant's origin.
+    const third = await signIn(confidential);
+    const backend = await refreshFrom(confidential, third.refreshToken, {});
+    t.is(backend.status, 200);
+    t.is(await loginGrant(third.loginId), null);
+    // Its servers' network is not the browser's, and it is not compared with it.
+    t.is(backend.features['origin_prefix_diff'], 0);
   });
 
   test(`a replayed or over-scoped token exchange is refused and recorded with its reason [${kind}]`, async (t) => {

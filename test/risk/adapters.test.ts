@@ -27,7 +27,7 @@ function fakeEngine(answer: Partial<RiskDecision>, seen: RiskContext[]): RiskEng
     assess: async (ctx) => decide(ctx),
     assessRecordingLater: async (ctx) => ({ decision: decide(ctx), recorded: Promise.resolve() }),
     resolveStepUp: async () => {},
-    linkGrant: async () => {},
+    linkGrant: async () => false,
   };
 }
 

@@ -13,10 +13,16 @@ function deviceIdOf(value: string): string {
   return createHash('sha256').update(`warden device\n${value}`).digest('base64url').slice(0, 32);
 }
 
+/** The device id of this browser's cookie; undefined when it has none (or a malformed one). */
+export function deviceIdIfAny(ctx: Context): string | undefined {
+  const existing = ctx.cookies.get(DEVICE_COOKIE);
+  return existing && VALUE_PATTERN.test(existing) ? deviceIdOf(existing) : undefined;
+}
+
 /** The device id for this browser, setting the cookie first when it has none (or a malformed one). */
 export function ensureDeviceId(ctx: Context): string {
-  const existing = ctx.cookies.get(DEVICE_COOKIE);
-  if (existing && VALUE_PATTERN.test(existing)) return deviceIdOf(existing);
+  const existing = deviceIdIfAny(ctx);
+  if (existing) return existing;
   const value = randomBytes(32).toString('base64url');
   ctx.cookies.set(DEVICE_COOKIE, value, {
     httpOnly: true,

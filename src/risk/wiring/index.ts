@@ -1,5 +1,6 @@
 // Everything that puts the risk engine into Warden's request paths, in one value:
-//   - the password login: a scoring stage, the failed-login hook, the step-up form,
+//   - the password login: a scoring stage, the failed-login hook, the step-up form, and at consent
+//     the link from a new grant to the login that signed its session in (its refreshes' origin),
 //   - the token endpoint: refresh and token-exchange assessors, and the refusals recorded from
 //     the provider's grant.error event.
 // createWarden({ risk }) uses it; a custom composition can spread `pages` into hostedPages(...).
@@ -11,7 +12,7 @@ import { stepUpRoutes } from '../../interactions/step-up/routes.ts';
 import type { Db } from '../../store/db.ts';
 import { createRiskEngine, type RiskEngine } from '../engine.ts';
 import { toAuditEntry } from './audit.ts';
-import { riskFailedLogin, riskLoginStage } from './login-stage.ts';
+import { riskFailedLogin, riskGrantOrigin, riskLoginStage } from './login-stage.ts';
 import { tokenEndpointRisk } from './token-endpoint.ts';
 
 export interface RiskWiringOptions {
@@ -25,7 +26,7 @@ export interface RiskWiringOptions {
 }
 
 export interface RiskWiring {
-  pages: Required<Pick<HostedPageExtensions, 'loginStages' | 'onFailedLogin' | 'extraRoutes'>>;
+  pages: Required<Pick<HostedPageExtensions, 'loginStages' | 'onFailedLogin' | 'onGrantCreated' | 'extraRoutes'>>;
   totp: TotpService;
   assessRefresh: ReturnType<typeof tokenEndpointRisk>['assessRefresh'];
   assessExchange: ReturnType<typeof tokenEndpointRisk>['assessExchange'];
@@ -57,6 +58,7 @@ export function riskWiring(options: RiskWiringOptions): RiskWiring {
     pages: {
       loginStages: [riskLoginStage(login)],
       onFailedLogin: riskFailedLogin(login),
+      onGrantCreated: riskGrantOrigin(login),
       extraRoutes: stepUpRoutes({ db, totp, engine }),
     },
     totp,

@@ -8,13 +8,13 @@
 //   deny    -> a neutral refusal page
 // Monitor mode arrives here as allow (the engine records the policy's decision); off skips scoring.
 import type { Context } from 'koa';
-import type { AuditSink, FailedLoginInput, LoginStage } from '../../interactions/deps.ts';
+import type { AuditSink, FailedLoginInput, GrantCreatedInput, LoginStage } from '../../interactions/deps.ts';
 import { clientIdOf, seeOther } from '../../interactions/page-helpers.ts';
 import { holdLogin } from '../../interactions/pending-login.ts';
 import { showRefusalPage, stepUpPath } from '../../interactions/step-up/pages.ts';
 import { stepUpReason } from '../../interactions/step-up/state.ts';
 import type { RiskEngine } from '../engine.ts';
-import { ensureDeviceId } from './device-cookie.ts';
+import { deviceIdIfAny, ensureDeviceId } from './device-cookie.ts';
 
 export interface LoginRiskDeps {
   engine: RiskEngine;
@@ -60,6 +60,25 @@ export function riskFailedLogin(deps: LoginRiskDeps): (input: FailedLoginInput) 
       });
     } catch (error) {
       // The password was wrong either way: a gap in the history must not turn that answer into a 500.
+      ctx.app.emit('error', error, ctx);
+    }
+  };
+}
+
+/**
+ * Consent created a grant for a public client: its origin is the login this browser signed the
+ * session in with. A public client (a browser or mobile app) refreshes from the user's own device, as
+ * the model's simulator has it; a confidential client refreshes from its servers, whose network and
+ * user agent are not the user's, so its grant's origin stays its first refresh.
+ */
+export function riskGrantOrigin(deps: LoginRiskDeps): (input: GrantCreatedInput) => Promise<void> {
+  return async ({ ctx, accountId, grantId, publicClient }) => {
+    const deviceId = deviceIdIfAny(ctx);
+    if (!publicClient || !deviceId) return;
+    try {
+      await deps.engine.linkGrant({ grantId, accountId, deviceId });
+    } catch (error) {
+      // Without the link the grant's first refresh becomes its origin: weaker, not a reason to refuse consent.
       ctx.app.emit('error', error, ctx);
     }
   };
