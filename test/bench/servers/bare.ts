@@ -33,7 +33,10 @@ const provider = new Provider(url, {
   rotateRefreshToken: true,
   issueRefreshToken: () => true,
 });
-const refreshTokens = await mintRefreshTokens(provider, 'bench-account', web.client_id, 64);
+// BENCH_REFRESH_TOKENS as in warden.ts: more for a run of many short loads (interleaved-ab.ts).
+const refreshTokenCount = Number(process.env.BENCH_REFRESH_TOKENS ?? 64);
+if (!Number.isInteger(refreshTokenCount) || refreshTokenCount < 1) throw new Error('BENCH_REFRESH_TOKENS is a positive whole number');
+const refreshTokens = await mintRefreshTokens(provider, 'bench-account', web.client_id, refreshTokenCount);
 provider.listen(port, () => {
   announce({ url, cc, jwtResource: resource, web, accounts: [], refreshTokens });
 });
