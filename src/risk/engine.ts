@@ -96,8 +96,9 @@ export interface RiskEngine {
    * A public client's grant was created for a signed-in session: its origin becomes the login that
    * signed the session in (the account's newest trusted login from this device not linked to a grant
    * yet), so even its first refresh is compared with where the user signed in, as the model was
-   * trained. Without such a login (no device cookie, a second grant of one sign-in), and for
-   * confidential clients (wiring/login-stage.ts), the grant's first refresh is its origin.
+   * trained. A second grant of one sign-in takes an older unlinked trusted login from the device, if
+   * there is one. Without any (no device cookie, no such login), and for confidential clients
+   * (wiring/login-stage.ts), the grant's first refresh is its origin.
    */
   linkGrant(link: { grantId: string; accountId: string; deviceId: string }): Promise<boolean>;
 }

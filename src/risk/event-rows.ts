@@ -59,7 +59,8 @@ export interface RiskEventRows {
   claimSubjectToken(tokenId: string, until: Date): Promise<boolean>;
   /**
    * Makes a new grant's origin the login that signed its session in: the account's newest trusted
-   * login from this device that no grant has yet. Returns whether one was found.
+   * login from this device that no grant has yet (each login is the origin of one grant at most).
+   * Returns whether one was found.
    */
   linkLogin(grantId: string, accountId: string, deviceId: string, loginKinds: readonly string[]): Promise<boolean>;
 }

@@ -41,3 +41,34 @@ for (const kind of storeKinds) {
     t.false(await rows.accountHasTrusted('acct-1', []));
   });
 }
+
+for (const kind of storeKinds) {
+  test(`a new grant is linked to the newest trusted login from the same device, once [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const rows = riskEventRows(s.db);
+    const logins = ['password_login', 'federated_login'];
+    const login = (id: string, minute: number, over: Partial<RiskEventRow> = {}) =>
+      rows.insert(row({ id, kind: 'password_login', at: new Date(Date.UTC(2026, 10, 2, 8, minute)), deviceId: 'dev-1', tokenId: null, grantId: null, ...over }));
+    await login('older', 1);
+    await login('newest', 5);
+    await login('failed-later', 6, { success: false, decision: 'deny' });
+    await login('stepped-up-later', 7, { decision: 'step_up' });
+    await login('other-device-later', 8, { deviceId: 'dev-2' });
+    await login('other-account-later', 9, { accountId: 'acct-2' });
+
+    t.true(await rows.linkLogin('grant-a', 'acct-1', 'dev-1', logins));
+    const grantOf = async (id: string) => (await s.db.riskEvent.findUniqueOrThrow({ where: { id } })).grantId;
+    t.is(await grantOf('newest'), 'grant-a');
+    for (const id of ['older', 'failed-later', 'stepped-up-later', 'other-device-later', 'other-account-later']) t.is(await grantOf(id), null, id);
+
+    // A second grant of the same sign-in does not take the login from the first: it falls to the
+    // older unlinked trusted login, and with none left there is nothing to link.
+    t.true(await rows.linkLogin('grant-b', 'acct-1', 'dev-1', logins));
+    t.is(await grantOf('newest'), 'grant-a');
+    t.is(await grantOf('older'), 'grant-b');
+    t.false(await rows.linkLogin('grant-c', 'acct-1', 'dev-1', logins));
+    t.false(await rows.linkLogin('grant-d', 'acct-1', 'dev-unknown', logins));
+    t.false(await rows.linkLogin('grant-e', 'acct-1', 'dev-1', []));
+  });
+}
