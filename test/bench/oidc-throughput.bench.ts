@@ -14,6 +14,13 @@ import type { BenchFixture } from './servers/mint.ts';
 import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+// Each scenario first runs unmeasured this long: V8 keeps compiling the request path (Maglev, then
+// TurboFan) for the first 20 s or so of load, which cost a cold Warden 10-15 % of a refresh's CPU in
+// the first ten seconds (measured 2026-12-04: the V8 helper threads at 166 µs per refresh in the first
+// five seconds, 35 µs from the twentieth on). A server runs for days: the targets are its steady state.
+const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
+if (!Number.isFinite(DURATION_S) || DURATION_S <= 0) throw new Error('BENCH_SECONDS is a positive number');
+if (!Number.isFinite(WARMUP_S) || WARMUP_S < 0) throw new Error('BENCH_WARMUP_SECONDS is a number of seconds, 0 or more');
 const FORM = 'application/x-www-form-urlencoded';
 
 type Scenario = 'cc_opaque' | 'cc_jwt' | 'refresh' | 'introspection' | 'password_login';
@@ -38,14 +45,14 @@ interface Cost {
 }
 type Costs = Partial<Record<Scenario | RiskOffScenario, Cost>>;
 
-async function introspectionLoad(f: BenchFixture): Promise<number> {
+async function introspectionLoad(f: BenchFixture, seconds: number): Promise<number> {
   const response = await fetch(`${f.url}/token`, {
     method: 'POST',
     headers: { authorization: basic(f.cc.client_id, f.cc.client_secret), 'content-type': FORM },
     body: 'grant_type=client_credentials',
   });
   const { access_token: token } = (await response.json()) as { access_token: string };
-  return (await tokenEndpointLoad(f, `token=${token}`, DURATION_S, '/token/introspection')) / DURATION_S;
+  return (await tokenEndpointLoad(f, `token=${token}`, seconds, '/token/introspection')) / seconds;
 }
 
 /** One full sign-in: authorize, login page, argon2 check, consent, code, token. */
@@ -74,8 +81,8 @@ async function oneLogin(f: BenchFixture, account: { email: string; password: str
   if (token.status !== 200) throw new Error(`token endpoint answered ${token.status}`);
 }
 
-async function loginLoad(f: BenchFixture): Promise<number> {
-  const deadline = Date.now() + DURATION_S * 1000;
+async function loginLoad(f: BenchFixture, seconds: number): Promise<number> {
+  const deadline = Date.now() + seconds * 1000;
   let done = 0;
   let failed = 0;
   await Promise.all(
@@ -91,18 +98,19 @@ async function loginLoad(f: BenchFixture): Promise<number> {
       }
     }),
   );
-  return done / DURATION_S;
+  return done / seconds;
 }
 
 // BENCH_SCENARIOS=refresh,password_login and BENCH_STORES=sqlite narrow a run (for profiling).
 const selected = (name: string, list: string | undefined) => !list || list.split(',').includes(name);
 
 /** Runs one scenario's load and charges the CPU it took to the requests it completed. */
-async function costed(server: RunningServer, database: boolean, load: () => Promise<number>): Promise<{ rate: number; cost: Cost }> {
+async function costed(server: RunningServer, database: boolean, load: (seconds: number) => Promise<number>): Promise<{ rate: number; cost: Cost }> {
+  if (WARMUP_S > 0) await load(WARMUP_S);
   const serverBefore = server.cpuSeconds();
   const mainBefore = server.mainThreadCpuSeconds();
   const databaseBefore = database ? cpuByProcess('postgres') : undefined;
-  const rate = await load();
+  const rate = await load(DURATION_S);
   const requests = Math.max(1, rate * DURATION_S);
   const perRequest = (seconds: number) => Math.round((seconds / requests) * 1e6);
   const cost: Cost = { server: perRequest(server.cpuSeconds() - serverBefore), mainThread: perRequest(server.mainThreadCpuSeconds() - mainBefore) };
@@ -117,13 +125,15 @@ interface Measured {
 
 async function measure(server: RunningServer, scenarios: ReadonlyArray<Scenario | RiskOffScenario>, database: boolean): Promise<Measured> {
   const f = server.fixture;
-  // Each load answers requests per second.
-  const loads: Record<Scenario, () => Promise<number>> = {
-    refresh: async () => (await refreshLoad(f, [...f.refreshTokens], DURATION_S)) / DURATION_S,
-    cc_opaque: async () => (await tokenEndpointLoad(f, clientCredentialsBody(f, 'opaque'), DURATION_S)) / DURATION_S,
-    cc_jwt: async () => (await tokenEndpointLoad(f, clientCredentialsBody(f, 'jwt'), DURATION_S)) / DURATION_S,
-    introspection: () => introspectionLoad(f),
-    password_login: () => loginLoad(f),
+  // Each load answers requests per second. The warm-up's refreshes and the measured ones share one
+  // queue of live tokens (each run loses the few still in flight when it ends).
+  const live = [...f.refreshTokens];
+  const loads: Record<Scenario, (seconds: number) => Promise<number>> = {
+    refresh: async (seconds) => (await refreshLoad(f, live, seconds)) / seconds,
+    cc_opaque: async (seconds) => (await tokenEndpointLoad(f, clientCredentialsBody(f, 'opaque'), seconds)) / seconds,
+    cc_jwt: async (seconds) => (await tokenEndpointLoad(f, clientCredentialsBody(f, 'jwt'), seconds)) / seconds,
+    introspection: (seconds) => introspectionLoad(f, seconds),
+    password_login: (seconds) => loginLoad(f, seconds),
   };
   const out: Measured = { rates: {}, costs: {} };
   // In this order. Refresh first: the bare provider's in-memory adapter is a bounded LRU, and the tens
@@ -277,7 +287,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, 'oidc-throughput.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, median: result, passes }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, median: result, passes }, null, 2)}\n`,
   );
 }
 
