@@ -15,9 +15,10 @@ import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.t
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 // Each scenario first runs unmeasured this long: V8 keeps compiling the request path (Maglev, then
-// TurboFan) for the first 20 s or so of load, which cost a cold Warden 10-15 % of a refresh's CPU in
-// the first ten seconds (measured 2026-12-04: the V8 helper threads at 166 µs per refresh in the first
-// five seconds, 35 µs from the twentieth on). A server runs for days: the targets are its steady state.
+// TurboFan) for the first 20 s or so of load. Measured 2026-12-04 on SQLite, in 5 s rounds of scored
+// refreshes: V8's helper threads took 136-166 µs per refresh in the first 15 s, 32-65 µs from the
+// twentieth second on, and the server's CPU per refresh fell from 1,135-1,205 µs to 1,036-1,120.
+// A server runs for days: the targets are about its steady state.
 const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 if (!Number.isFinite(DURATION_S) || DURATION_S <= 0) throw new Error('BENCH_SECONDS is a positive number');
 if (!Number.isFinite(WARMUP_S) || WARMUP_S < 0) throw new Error('BENCH_WARMUP_SECONDS is a number of seconds, 0 or more');
