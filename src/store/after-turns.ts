@@ -15,7 +15,7 @@
  * risk scoring, 0.969 for client credentials; eight against six 0.956 and twelve 1.020, within
  * this A/B's noise. The groups hardly grew (0.40 to 0.38 commits per scored refresh), so the gain is
  * elsewhere, not measured: most likely requests resuming in step, whose model runs then share a
- * batch. An idle server spins through six turns in microseconds.
+ * batch.
  */
 export const WRITE_GROUP_TURNS = 6;
 

@@ -157,6 +157,18 @@ for (const kind of storeKinds) {
     t.is(audit.length, 0);
   });
 
+  test(`linkGrant gives a grant the account's newest trusted login from the device, and off mode links nothing [${kind}]`, async (t) => {
+    const { engine, s } = await setup(t);
+    const newest = await s.db.riskEvent.findFirstOrThrow({ where: { accountId: 'acct-alice', deviceId: 'dev-alice' }, orderBy: { at: 'desc' } });
+    t.true(await engine.linkGrant({ grantId: 'grant-1', accountId: 'acct-alice', deviceId: 'dev-alice' }));
+    t.is((await s.db.riskEvent.findUniqueOrThrow({ where: { id: newest.id } })).grantId, 'grant-1');
+    t.false(await engine.linkGrant({ grantId: 'grant-2', accountId: 'acct-alice', deviceId: 'dev-unknown' }));
+
+    const off = createRiskEngine({ db: s.db, mode: 'off' });
+    t.false(await off.linkGrant({ grantId: 'grant-3', accountId: 'acct-alice', deviceId: 'dev-alice' }));
+    t.is(await s.db.riskEvent.count({ where: { grantId: 'grant-3' } }), 0);
+  });
+
   test(`loopback and private addresses are unknown, not new [${kind}]`, async (t) => {
     const { engine, s } = await setup(t);
     const r = await engine.assess(aliceLogin({ ip: '::ffff:192.168.1.20' }));
