@@ -1,11 +1,18 @@
 import test from 'ava';
-import { decodeJwt } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import { storeKinds } from '../helpers/store.ts';
 import { httpsHeaders, startWarden } from '../helpers/server.ts';
 import { client, rpFor, postForm, basicAuth } from './_rp.ts';
 import { signIn, signInAndRedeem } from './_browser.ts';
 
 const REDIRECT = 'https://rp.example.test/cb';
+
+/** Verifies an ID token against the JWKS Warden publishes, as an RP would; returns its header's alg. */
+async function verifiedAlg(issuer: string, clientId: string, idToken: string | undefined): Promise<string> {
+  const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet;
+  const { protectedHeader } = await jwtVerify(idToken ?? '', createLocalJWKSet(jwks), { issuer, audience: clientId });
+  return protectedHeader.alg;
+}
 
 for (const kind of storeKinds) {
   test(`code + PKCE through the login and consent pages: tokens, iss in the response, userinfo, claims parameter [${kind}]`, async (t) => {
@@ -23,23 +30,23 @@ for (const kind of storeKinds) {
     const idToken = tokens.claims();
     t.is(idToken?.sub, user.id);
     t.is(idToken?.name, 'Grace Hopper', 'claims parameter honoured');
-    const header = JSON.parse(Buffer.from((tokens.id_token ?? '').split('.')[0] ?? '', 'base64url').toString()) as { alg: string };
-    t.is(header.alg, 'ES256');
+    t.is(await verifiedAlg(w.issuer, c.client_id, tokens.id_token), 'ES256', 'signed by a published key');
 
     const info = await client.fetchUserInfo(rp, tokens.access_token, user.id);
     t.is(info.email, user.email);
     t.deepEqual(info.groups, ['navy']);
   });
 
-  test(`a client registered for RS256 gets RS256 ID tokens [${kind}]`, async (t) => {
+  test(`clients registered for RS256 or EdDSA get ID tokens signed so, by published keys [${kind}]`, async (t) => {
     const w = await startWarden({ kind });
     t.teardown(() => w.stop());
     const user = await w.createAccount();
-    const c = await w.createClient({ redirect_uris: [REDIRECT], id_token_signed_response_alg: 'RS256' });
-    const rp = await rpFor(w, c);
-    const { tokens } = await signInAndRedeem(w, rp, c, user);
-    const header = JSON.parse(Buffer.from((tokens.id_token ?? '').split('.')[0] ?? '', 'base64url').toString()) as { alg: string };
-    t.is(header.alg, 'RS256');
+    for (const alg of ['RS256', 'EdDSA'] as const) {
+      const c = await w.createClient({ redirect_uris: [REDIRECT], id_token_signed_response_alg: alg });
+      const rp = await rpFor(w, c);
+      const { tokens } = await signInAndRedeem(w, rp, c, user);
+      t.is(await verifiedAlg(w.issuer, c.client_id, tokens.id_token), alg);
+    }
   });
 
   test(`a code is single use: the second redemption fails and revokes what the first one issued [${kind}]`, async (t) => {
