@@ -100,7 +100,7 @@ export function riskEventRows(db: RiskDb): RiskEventRows {
     },
     async linkLogin(grantId, accountId, deviceId, loginKinds) {
       if (loginKinds.length === 0) return false;
-      // Per kind on the (accountId, kind, at) index, newest first, as the feature read takes history.
+      // Per kind on the (accountId, kind, at, ...) index, newest first, as the feature read takes history.
       const newest = loginKinds.map(() => `SELECT "id", "at" FROM (SELECT "id", "at" FROM "RiskEvent"
         WHERE "accountId" = ? AND "kind" = ? AND "deviceId" = ? AND "grantId" IS NULL AND ${TRUSTED} ORDER BY "at" DESC LIMIT 1) "k"`);
       const changed = await sql.execute(

@@ -90,7 +90,7 @@ for (const kind of storeKinds) {
 }
 
 if (storeKinds.includes('sqlite')) {
-  test('the address counts read the partial index of failures and logins [sqlite]', async (t) => {
+  test('the account history reads only its covering index, the address counts the partial index of failures and logins [sqlite]', async (t) => {
     const s = await openTestStore('sqlite');
     t.teardown(() => s.dispose());
     let captured: { text: string; params: unknown[] } | undefined;
@@ -102,6 +102,8 @@ if (storeKinds.includes('sqlite')) {
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ip_velocity_idx')), details.join('\n'));
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_ip_at_idx')), details.join('\n'));
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_prefix_failures_idx')), details.join('\n'));
+    // The account's history, per login kind, without visiting any event's row.
+    t.is(details.filter((d) => d.includes('USING COVERING INDEX RiskEvent_account_history_idx')).length, spec.loginKinds.length, details.join('\n'));
     t.false(details.some((d) => /SCAN "?RiskEvent"?(?! USING)/.test(d)), 'no full scan');
   });
 }
@@ -150,8 +152,8 @@ if (storeKinds.includes('postgresql')) {
       'Index Only Scan RiskEvent_ip_velocity_idx',
       'Index Only Scan RiskEvent_prefix_failures_idx',
       'Index Only Scan RiskEvent_tokenId_kind_success_idx',
-      'Index Scan RiskEvent_accountId_kind_at_idx',
-      'Index Scan RiskEvent_accountId_kind_at_idx',
+      'Index Only Scan RiskEvent_account_history_idx',
+      'Index Only Scan RiskEvent_account_history_idx',
       'Index Scan RiskEvent_grantId_at_idx',
     ].sort();
     t.deepEqual(await indexesUsed('features'), expectedIndexes, 'planned on the empty table');

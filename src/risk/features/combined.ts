@@ -115,9 +115,10 @@ export async function loadCommon(sql: SqlRunner, ev: ResolvedEvent): Promise<Com
   const q = new Statement();
 
   // h: the account's newest historyTake login events in the window (the simulator's cap). Taken per
-  // login kind on the (accountId, kind, at) index and merged, so the scan stops after historyTake
+  // login kind on the (accountId, kind, at, ...) index and merged, so the scan stops after historyTake
   // entries per kind instead of walking past every refresh of the account (an ordered (accountId, at)
-  // scan would). Without an account it is empty and the summary reads as no history.
+  // scan would). The index holds every column read here (RiskEvent_account_history_idx), so no event's
+  // row is visited. Without an account it is empty and the summary reads as no history.
   const histCols = `"at", "success", "decision", "ipPrefix", "country", "latitude", "longitude", "browserFamily", "deviceId", "clientId"`;
   q.cte(
     () => `"h" AS (SELECT * FROM (${kinds.map((_, i) => `SELECT * FROM (SELECT ${histCols} FROM "RiskEvent"
