@@ -106,6 +106,14 @@ for (const kind of storeKinds) {
     t.like(await verifyAudit(db), { ok: true, count: 40 });
   });
 
+  test(`entries appended together are chained in the order they were appended [${kind}]`, async (t) => {
+    const { db } = await setup(t, kind, 1);
+    await Promise.all(Array.from({ length: 30 }, (_, index) => appendAudit(db, { kind: 'ordered', subject: `o${index}`, data: { index } })));
+    const rows = await db.auditEvent.findMany({ where: { kind: 'ordered' }, orderBy: { seq: 'asc' }, select: { subject: true } });
+    t.deepEqual(rows.map((row) => row.subject), Array.from({ length: 30 }, (_, index) => `o${index}`));
+    t.like(await verifyAudit(db), { ok: true, count: 31 });
+  });
+
   test(`appends queued behind a batch are written together, each once, a refused one alone failing [${kind}]`, async (t) => {
     const { db } = await setup(t, kind);
     // More than one batch (500) in flight at once, with a refused entry among them.
