@@ -13,9 +13,8 @@
  * 7-17 % fewer tokens per second with three turns, though 8 % less server CPU per refresh).
  * Six turns against three, in the same A/B (2026-12-04): 0.941, 0.961 and 0.987 (60 rounds) with
  * risk scoring, 0.969 for client credentials; eight against six 0.956 and twelve 1.020, within
- * this A/B's noise. The groups hardly grew (0.40 to 0.38 commits per scored refresh), so the gain is
- * elsewhere, not measured: most likely requests resuming in step, whose model runs then share a
- * batch.
+ * this A/B's noise. The groups hardly grew (0.40 to 0.38 commits per scored refresh): where the
+ * gain comes from was not measured.
  */
 export const WRITE_GROUP_TURNS = 6;
 
