@@ -15,8 +15,16 @@ export function historyAddress(a: number, k: number): string {
   return `${24 + (a % 100)}.${(a >> 3) & 255}.${k % 3}.${(a + k) % 250 + 1}`;
 }
 
-/** Writes the history ending at `now`; returns the number of rows. Accounts are `acct-<n>`. */
-export async function seedRiskHistory(db: Db, accounts: number, now: number): Promise<number> {
+/** `n` synthetic account ids, `acct-0` ... */
+export function syntheticAccounts(n: number): string[] {
+  return Array.from({ length: n }, (_, a) => `acct-${a}`);
+}
+
+/**
+ * Writes the history ending at `now` for each of `accountIds` (the a-th takes historyAddress(a, k) as
+ * its addresses); returns the number of rows.
+ */
+export async function seedRiskHistory(db: Db, accountIds: readonly string[], now: number): Promise<number> {
   let batch: Prisma.RiskEventCreateManyInput[] = [];
   let written = 0;
   const flush = async () => {
@@ -24,14 +32,14 @@ export async function seedRiskHistory(db: Db, accounts: number, now: number): Pr
     written += batch.length;
     batch = [];
   };
-  for (let a = 0; a < accounts; a++) {
+  for (const [a, accountId] of accountIds.entries()) {
     const rows = LOGINS_PER_ACCOUNT + REFRESH_PER_ACCOUNT;
     for (let k = 0; k < rows; k++) {
       const refresh = k >= LOGINS_PER_ACCOUNT;
       const ip = historyAddress(a, k);
       batch.push({
         id: randomUUID(), at: new Date(now - ((k * 89) / rows) * DAY - a * 1000), kind: refresh ? 'refresh' : 'password_login',
-        accountId: `acct-${a}`, clientId: 'portal', ip, ipPrefix: ip.split('.').slice(0, 3).join('.') + '.0/24', country: 'US',
+        accountId, clientId: 'portal', ip, ipPrefix: ip.split('.').slice(0, 3).join('.') + '.0/24', country: 'US',
         latitude: 37.7, longitude: -97.8, userAgent: historyUserAgents[a % 2] ?? null, browserFamily: a % 2 ? 'Firefox' : 'Chrome',
         deviceId: refresh ? null : `dev-${a}`, success: k % 17 !== 5, tokenId: refresh ? `rt-${a}-${k}` : null,
         grantId: `g-${a}-${k % 5}`, features: {}, score: 0.001, decision: 'allow', reasons: [], modelVersion: 'seed',

@@ -16,7 +16,7 @@ import { riskContextSchema } from '../../src/risk/events.ts';
 import { toVector } from '../../src/risk/spec.ts';
 import { sqlRunnerFor } from '../../src/store/index.ts';
 import { openTestStore, type StoreKind } from '../helpers/store.ts';
-import { historyAddress, historyUserAgents, seedRiskHistory } from './risk-history.ts';
+import { historyAddress, historyUserAgents, seedRiskHistory, syntheticAccounts } from './risk-history.ts';
 
 const DAY = 86_400_000;
 const ACCOUNTS = Number(process.env.RISK_BENCH_ACCOUNTS ?? 2000);
@@ -41,7 +41,7 @@ export async function run(kind: StoreKind = 'sqlite', events = 2000) {
   const s = await openTestStore(kind);
   try {
     const t0 = performance.now();
-    await seedRiskHistory(s.db, ACCOUNTS, NOW);
+    await seedRiskHistory(s.db, syntheticAccounts(ACCOUNTS), NOW);
     const seedMs = performance.now() - t0;
     const model = await loadRiskModel();
     const engine = createRiskEngine({ db: s.db, mode: 'enforce', model });

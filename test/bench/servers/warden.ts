@@ -10,7 +10,7 @@ import { createLogger } from '../../../src/ops/logger.ts';
 import { createMetrics } from '../../../src/ops/metrics.ts';
 import { wardenMetrics } from '../../../src/ops/warden-metrics.ts';
 import { announce, mintRefreshTokens } from './mint.ts';
-import { seedRiskHistory } from '../risk-history.ts';
+import { seedRiskHistory, syntheticAccounts } from '../risk-history.ts';
 
 // BENCH_REFRESH_TOKENS: more for a run of many short loads (interleaved-ab.ts), each of which ends
 // with requests in flight whose rotated tokens never come back.
@@ -45,10 +45,13 @@ await clients.upsert(web.client_id, {
 const accounts = Array.from({ length: 8 }, (_, i) => ({ email: `bench-${i}-${randomBytes(4).toString('hex')}@example.com`, password: 'bench passphrase that is long enough' }));
 const records = [];
 for (const a of accounts) records.push(await warden.accounts.createAccount({ email: a.email, password: a.password, emailVerified: true, profile: { name: 'Bench' } }));
-// A deployment's state rather than a cold start: 21,000 events of history, and on PostgreSQL the
-// statistics autovacuum would have gathered (without them the planner sees every index of an empty
-// table as equally good, and Warden's generic plans would keep that choice until the first ANALYZE).
-await seedRiskHistory(store.db, 300, Date.now());
+// A deployment's state rather than a cold start: 21,000 events of other people's history, and on
+// PostgreSQL the statistics autovacuum would have gathered (without them the planner sees every index
+// of an empty table as equally good, and Warden's generic plans would keep that choice until the first
+// ANALYZE). The bench's own accounts have the same history of their own, 40 logins over 89 days: a
+// user's refreshes follow their sign-ins, so each scored refresh walks that history as it would in
+// production (without it, the account-history read would find nothing to summarise).
+await seedRiskHistory(store.db, [...syntheticAccounts(300), ...records.map((r) => r.id)], Date.now());
 if (store.kind === 'postgresql') await store.db.$executeRawUnsafe('ANALYZE');
 const refreshTokens = await mintRefreshTokens(warden.provider, records[0]!.id, web.client_id, refreshTokenCount);
 await warden.listen(config.port, '127.0.0.1');
