@@ -89,8 +89,62 @@ for (const kind of storeKinds) {
   });
 }
 
+for (const kind of storeKinds) {
+  test(`the account history is the newest ${spec.windows.historyTake} logins of both login kinds together, in the window [${kind}]`, async (t) => {
+    const s = await openTestStore(kind);
+    t.teardown(() => s.dispose());
+    const take = spec.windows.historyTake;
+    // 270 logins of two kinds interleaved, 9 minutes apart, so the cap falls inside both kinds' runs;
+    // the event's network and client appear only in trusted logins just beyond the cap. Then refreshes
+    // newer than every login (not logins: they must neither count nor use up the cap) and trusted
+    // logins older than the window.
+    const logins = Array.from({ length: 270 }, (_, i) => ({
+      at: NOW - (i + 1) * 9 * MINUTE,
+      kind: i % 9 < 5 ? 'password_login' : 'federated_login',
+      success: i % 7 !== 3,
+      decision: i % 11 === 4 ? 'step_up' : 'allow',
+      ipPrefix: i === take + 21 ? '198.51.100.0/24' : `203.0.${i}.0/24`,
+      clientId: i === take + 30 ? 'web' : 'portal',
+      place: i % 5 === 2 ? { latitude: i, longitude: -i } : null,
+    }));
+    const beyond = logins.slice(take);
+    t.true(beyond.some((e) => e.ipPrefix === '198.51.100.0/24' && e.success && e.decision === 'allow'));
+    t.true(beyond.some((e) => e.clientId === 'web' && e.success && e.decision === 'allow'));
+    const rows: Prisma.RiskEventCreateManyInput[] = [
+      ...logins.map((e) => ({
+        id: randomUUID(), at: new Date(e.at), kind: e.kind, accountId: 'acct-a', clientId: e.clientId, ip: '203.0.113.9',
+        ipPrefix: e.ipPrefix, latitude: e.place?.latitude ?? null, longitude: e.place?.longitude ?? null, success: e.success,
+        features: {}, score: 0, decision: e.decision, reasons: [], modelVersion: 'test',
+      })),
+      ...Array.from({ length: 300 }, (_, i) => ({
+        id: randomUUID(), at: new Date(NOW - (i + 1) * 1000), kind: 'refresh', accountId: 'acct-a', clientId: 'web', ip: ADDRESS,
+        ipPrefix: '198.51.100.0/24', success: true, features: {}, score: 0, decision: 'allow', reasons: [], modelVersion: 'test',
+      })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        id: randomUUID(), at: new Date(NOW - (spec.windows.historyDays + 1 + i) * 86_400_000), kind: 'password_login', accountId: 'acct-a',
+        clientId: 'web', ip: ADDRESS, ipPrefix: '198.51.100.0/24', success: true, features: {}, score: 0, decision: 'allow', reasons: [], modelVersion: 'test',
+      })),
+    ];
+    await s.db.riskEvent.createMany({ data: rows });
+    const history = (await refreshAt(sqlRunnerFor(s.db))).history;
+
+    const newest = logins.slice(0, take);
+    const trusted = newest.filter((e) => e.success && e.decision === 'allow');
+    const failedSince = (ms: number) => newest.filter((e) => !e.success && e.at >= NOW - ms).length;
+    const place = trusted.find((e) => e.place !== null);
+    t.is(history.trusted, trusted.length);
+    t.false(history.knownPrefix, "the event's network is known only beyond the cap");
+    t.false(history.knownClient, "the event's client is known only beyond the cap");
+    t.is(history.lastTrustedAt?.getTime(), trusted[0]?.at);
+    t.deepEqual(history.lastPlace, place?.place ? { at: new Date(place.at), ...place.place } : null);
+    t.is(history.fail1h, failedSince(3_600_000));
+    t.is(history.fail24h, failedSince(86_400_000));
+    t.true(history.fail24h > 0);
+  });
+}
+
 if (storeKinds.includes('sqlite')) {
-  test('the account history reads only its covering index, the address counts the partial index of failures and logins [sqlite]', async (t) => {
+  test('the account history reads only its covering index, merged in index order, the address counts the partial index of failures and logins [sqlite]', async (t) => {
     const s = await openTestStore('sqlite');
     t.teardown(() => s.dispose());
     let captured: { text: string; params: unknown[] } | undefined;
@@ -104,6 +158,9 @@ if (storeKinds.includes('sqlite')) {
     t.true(details.some((d) => d.includes('USING COVERING INDEX RiskEvent_prefix_failures_idx')), details.join('\n'));
     // The account's history, per login kind, without visiting any event's row.
     t.is(details.filter((d) => d.includes('USING COVERING INDEX RiskEvent_account_history_idx')).length, spec.loginKinds.length, details.join('\n'));
+    // Merged in index order, not sorted again: the one ORDER BY sort is the newest place's, over the capped history.
+    t.true(details.includes('MERGE (UNION ALL)'), details.join('\n'));
+    t.is(details.filter((d) => d === 'USE TEMP B-TREE FOR ORDER BY').length, 1, details.join('\n'));
     t.false(details.some((d) => /SCAN "?RiskEvent"?(?! USING)/.test(d)), 'no full scan');
   });
 }
