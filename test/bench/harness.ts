@@ -75,10 +75,16 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
  * Starts `script` under `taskset -c <core>` so it gets exactly one core, as the targets assume;
  * `checkout`: the working tree to run it from (another commit's, for an A/B).
  */
-export function startPinned(script: string, env: Record<string, string>, core = Number(process.env.BENCH_SERVER_CORE ?? 0), checkout = root): Promise<RunningServer> {
+export function startPinned(
+  script: string,
+  env: Record<string, string>,
+  core = Number(process.env.BENCH_SERVER_CORE ?? 0),
+  checkout = root,
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+  nodeArgsText = process.env.BENCH_SERVER_NODE_ARGS ?? '',
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
-    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = nodeArgsText.split(' ').filter(Boolean);
     const child: ChildProcess = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, '--import', 'tsx', path.join(checkout, script)], {
       cwd: checkout,
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },

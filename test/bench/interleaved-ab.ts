@@ -19,6 +19,8 @@
 // AB_A_CHECKOUT   the working tree side A runs from (default this one; B likewise): a `git worktree`
 //                 of another commit, with node_modules linked and src/store/generated copied in
 // AB_A_ENV        extra environment for side A's server, "NAME=value,NAME=value" (B likewise)
+// AB_A_NODE_ARGS  Node.js options for side A's server, e.g. "--single-threaded-gc" (B likewise; default
+//                 BENCH_SERVER_NODE_ARGS)
 // AB_PRELOAD_REFRESH_SECONDS  a refresh load on each side first (A, then B), as the throughput bench
 //                 runs refresh before client credentials on the same server and database
 // BENCH_SERVER_CORE the servers' core (default 1); run this script on another one, as above.
@@ -74,8 +76,9 @@ async function startSide(name: 'A' | 'B', port: number): Promise<Side> {
   const checkout = process.env[`AB_${name}_CHECKOUT`] ?? root;
   const core = Number(process.env.BENCH_SERVER_CORE ?? 1);
   const extraEnv = envList(process.env[`AB_${name}_ENV`], `AB_${name}_ENV`);
+  const nodeArgs = process.env[`AB_${name}_NODE_ARGS`] ?? process.env.BENCH_SERVER_NODE_ARGS ?? '';
   if (serverKind(name) === 'bare') {
-    const server = await startPinned('test/bench/servers/bare.ts', { PORT: String(port), BENCH_REFRESH_TOKENS: refreshTokenCount, ...extraEnv }, core, checkout);
+    const server = await startPinned('test/bench/servers/bare.ts', { PORT: String(port), BENCH_REFRESH_TOKENS: refreshTokenCount, ...extraEnv }, core, checkout, nodeArgs);
     return { name, server, live: [...server.fixture.refreshTokens], dispose: () => server.stop() };
   }
   const database = await createTestDatabase(store);
@@ -92,6 +95,7 @@ async function startSide(name: 'A' | 'B', port: number): Promise<Side> {
     },
     core,
     checkout,
+    nodeArgs,
   );
   return {
     name,
