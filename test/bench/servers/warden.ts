@@ -16,6 +16,14 @@ import { seedRiskHistory, syntheticAccounts } from '../risk-history.ts';
 // with requests in flight whose rotated tokens never come back.
 const refreshTokenCount = Number(process.env.BENCH_REFRESH_TOKENS ?? 64);
 if (!Number.isInteger(refreshTokenCount) || refreshTokenCount < 1) throw new Error('BENCH_REFRESH_TOKENS is a positive whole number');
+// BENCH_PG_SOCKET_DIR (e.g. /var/run/postgresql): reach a PostgreSQL on this host through its Unix
+// socket instead of TCP, as DATABASE_URL's `host` query parameter says.
+const socketDir = process.env.BENCH_PG_SOCKET_DIR;
+if (socketDir && process.env.DATABASE_URL?.startsWith('postgresql:')) {
+  const url = new URL(process.env.DATABASE_URL);
+  url.searchParams.set('host', socketDir);
+  process.env.DATABASE_URL = url.href;
+}
 const config = loadConfig(process.env);
 const store = await openStore(config);
 const warden = await createWarden({ config, store, logger: createLogger('silent'), risk: true, metrics: wardenMetrics(createMetrics()) });
