@@ -13,7 +13,8 @@
 // throughput bench (bare first, Warden minutes later) cannot give on this machine.
 //
 // AB_SCENARIO     refresh (default) | cc_opaque | cc_jwt
-// AB_STORE        sqlite (default) | postgresql (the server's CPU only, not its backends')
+// AB_STORE        sqlite (default) | postgresql (also reports each side's PostgreSQL backends: the
+//                 CPU of the sessions open on that side's database, and the ratio of server + backends)
 // AB_ROUNDS       rounds of two slots (default 30); AB_SLOT_SECONDS: one slot (default 1)
 // AB_A_SERVER     warden (default) | bare: the in-memory oidc-provider ceiling (B likewise)
 // AB_A_CHECKOUT   the working tree side A runs from (default this one; B likewise): a `git worktree`
@@ -25,8 +26,9 @@
 //                 runs refresh before client credentials on the same server and database
 // BENCH_SERVER_CORE the servers' core (default 1); run this script on another one, as above.
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type StoreKind } from '../helpers/store.ts';
-import { root, startPinned, type RunningServer } from './harness.ts';
+import pg from 'pg';
+import { createTestDatabase, testPostgresAdminUrl, type StoreKind } from '../helpers/store.ts';
+import { processCpuSeconds, root, startPinned, type RunningServer } from './harness.ts';
 import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
 type Scenario = 'refresh' | 'cc_opaque' | 'cc_jwt';
@@ -53,6 +55,8 @@ interface Side {
   server: RunningServer;
   /** Live refresh tokens, kept across slots. */
   live: string[];
+  /** PostgreSQL: the database's name, whose sessions' CPU counts as this side's backends. */
+  database?: string;
   dispose(): Promise<void>;
 }
 
@@ -101,6 +105,7 @@ async function startSide(name: 'A' | 'B', port: number): Promise<Side> {
     name,
     server,
     live: [...server.fixture.refreshTokens],
+    database: store === 'postgresql' ? new URL(database.databaseUrl).pathname.slice(1) : undefined,
     dispose: async () => {
       await server.stop();
       await database.dispose();
@@ -114,11 +119,32 @@ function load(side: Side): Promise<number> {
   return tokenEndpointLoad(f, clientCredentialsBody(f, scenario === 'cc_opaque' ? 'opaque' : 'jwt'), slotSeconds);
 }
 
-/** One slot: requests completed and the server's CPU seconds (all threads) they took. */
-async function slot(side: Side): Promise<{ requests: number; cpu: number }> {
+// PostgreSQL: the sessions open on each side's database, looked up at every slot (the pool may open
+// more under load); their CPU over the slot is that side's backends'.
+const admin = store === 'postgresql' ? new pg.Client({ connectionString: testPostgresAdminUrl }) : undefined;
+await admin?.connect();
+
+async function backendCpu(side: Side): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (!admin || !side.database) return out;
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [side.database]);
+  for (const { pid } of rows) {
+    const cpu = processCpuSeconds(pid);
+    if (Number.isFinite(cpu)) out.set(pid, cpu);
+  }
+  return out;
+}
+
+/** One slot: requests completed, and the CPU seconds they took in the server (all threads) and its backends. */
+async function slot(side: Side): Promise<{ requests: number; cpu: number; backends: number }> {
+  const backendsBefore = await backendCpu(side);
   const before = side.server.cpuSeconds();
   const requests = await load(side);
-  return { requests, cpu: side.server.cpuSeconds() - before };
+  const cpu = side.server.cpuSeconds() - before;
+  let backends = 0;
+  // A session that ended during the slot is lost; one that started counts whole.
+  for (const [pid, seconds] of await backendCpu(side)) backends += seconds - (backendsBefore.get(pid) ?? 0);
+  return { requests, cpu, backends };
 }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1] ?? Number.NaN;
@@ -132,28 +158,38 @@ try {
   }
   await slot(a);
   await slot(b);
-  const totals = { A: { requests: 0, cpu: 0 }, B: { requests: 0, cpu: 0 } };
+  const totals = { A: { requests: 0, cpu: 0, backends: 0 }, B: { requests: 0, cpu: 0, backends: 0 } };
   const cpuRatios: number[] = [];
+  const withBackendRatios: number[] = [];
   const rateRatios: number[] = [];
   for (let round = 1; round <= rounds; round += 1) {
     const perRequest = { A: Number.NaN, B: Number.NaN };
+    const withBackends = { A: Number.NaN, B: Number.NaN };
     const completed = { A: 0, B: 0 };
     for (const side of round % 2 ? [a, b] : [b, a]) {
-      const { requests, cpu } = await slot(side);
+      const { requests, cpu, backends } = await slot(side);
       totals[side.name].requests += requests;
       totals[side.name].cpu += cpu;
+      totals[side.name].backends += backends;
       completed[side.name] = requests;
       perRequest[side.name] = requests > 0 ? (cpu / requests) * 1e6 : Number.NaN;
+      withBackends[side.name] = requests > 0 ? ((cpu + backends) / requests) * 1e6 : Number.NaN;
     }
     cpuRatios.push(perRequest.B / perRequest.A);
+    withBackendRatios.push(withBackends.B / withBackends.A);
     rateRatios.push(completed.B / completed.A);
-    console.log(`round ${round}: A ${perRequest.A.toFixed(0)} µs, B ${perRequest.B.toFixed(0)} µs per request (B/A ${(perRequest.B / perRequest.A).toFixed(3)}); A ${completed.A}, B ${completed.B} requests (B/A ${(completed.B / completed.A).toFixed(3)})`);
+    const backendText = admin ? ` (with backends: A ${withBackends.A.toFixed(0)}, B ${withBackends.B.toFixed(0)})` : '';
+    console.log(`round ${round}: A ${perRequest.A.toFixed(0)} µs, B ${perRequest.B.toFixed(0)} µs per request${backendText} (B/A ${(perRequest.B / perRequest.A).toFixed(3)}); A ${completed.A}, B ${completed.B} requests (B/A ${(completed.B / completed.A).toFixed(3)})`);
   }
-  const summary = (s: 'A' | 'B') =>
-    `${s} (${serverKind(s)}) ${((totals[s].cpu / totals[s].requests) * 1e6).toFixed(0)} µs per request, ${(totals[s].requests / (rounds * slotSeconds)).toFixed(0)}/s`;
+  const summary = (s: 'A' | 'B') => {
+    const backends = admin ? ` + backends ${((totals[s].backends / totals[s].requests) * 1e6).toFixed(0)} µs` : '';
+    return `${s} (${serverKind(s)}) ${((totals[s].cpu / totals[s].requests) * 1e6).toFixed(0)} µs per request${backends}, ${(totals[s].requests / (rounds * slotSeconds)).toFixed(0)}/s`;
+  };
   console.log(`${scenario} on ${store}, ${rounds} rounds of ${slotSeconds} s: ${summary('A')}; ${summary('B')}`);
-  console.log(`median B/A: CPU per request ${median(cpuRatios).toFixed(3)}, requests per second ${median(rateRatios).toFixed(3)}`);
+  const backendMedian = admin ? `, server + backends ${median(withBackendRatios).toFixed(3)}` : '';
+  console.log(`median B/A: CPU per request ${median(cpuRatios).toFixed(3)}${backendMedian}, requests per second ${median(rateRatios).toFixed(3)}`);
 } finally {
+  await admin?.end();
   await a.dispose();
   await b.dispose();
 }
