@@ -2,7 +2,7 @@
 // -> explanation -> RiskEvent row (+ audit entry). One call per password login, refresh, exchange.
 import type { RiskDb } from './db.ts';
 import { riskContextSchema, type ParsedRiskContext, type ResolvedEvent, type RiskContext } from './events.ts';
-import { riskEventRows } from './event-rows.ts';
+import { riskEventRows, type RiskEventRow } from './event-rows.ts';
 import { newRiskEventId } from './event-id.ts';
 import { explain, occlusionRows, userMessage } from './explain.ts';
 import { computeFeatures } from './features/index.ts';
@@ -190,24 +190,26 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
     if (tofu) reasons.unshift(firstUseReason(tofu));
     if (mode === 'monitor' && policyDecision !== 'allow') reasons.unshift(`monitor mode: policy decided ${policyDecision}`);
     const id = newRiskEventId(ev.at.getTime());
-    // The row and its audit entry are independent writes: issued together, they share one commit.
-    const recorded = Promise.all([
-      rows.insert({
-        id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
-        ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
-        userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
-        success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
-        // The applied decision: history trusts only what was let through (see features/history.ts).
-        decision, reasons, modelVersion: model.version,
-      }),
-      options.audit?.({
+    const row: RiskEventRow = {
+      id, at: ev.at, kind: ev.kind, accountId: ev.accountId, login: ev.login, clientId: ctx.clientId ?? null,
+      ip: ev.ip, ipPrefix: ev.ipPrefix, country: ev.country, latitude: ev.latitude, longitude: ev.longitude,
+      userAgent: ctx.userAgent?.slice(0, 512) ?? null, browserFamily: ev.browserFamily, deviceId: ev.deviceId,
+      success: ctx.success, tokenId: ev.tokenId, grantId: ev.grantId, features: values, score,
+      // The applied decision: history trusts only what was let through (see features/history.ts).
+      decision, reasons, modelVersion: model.version,
+    };
+    const audit = options.audit;
+    // The row, then its audit entry (event-rows.ts says how the two share one commit or one flush).
+    const stored = audit
+      ? rows.insertBefore(row, () => audit({
         kind: 'risk.decision',
         actor: ev.accountId ?? undefined,
         subject: id,
         data: { eventId: id, kind: ev.kind, decision, policyDecision, mode, score, reasons, modelVersion: model.version,
           clientId: ctx.clientId ?? null, ip: ev.ip, success: ctx.success },
-      }),
-    ]).then(() => options.onDecision?.(ev.kind, decision));
+      }))
+      : rows.insert(row);
+    const recorded = stored.then(() => options.onDecision?.(ev.kind, decision));
     return {
       decision: {
         decision, policyDecision, score, reasons, hardRules: hardRules.map((r) => r.reason),

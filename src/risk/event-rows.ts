@@ -1,7 +1,7 @@
 // The RiskEvent writes and probes on every scored event, as plain SQL on the store's connection: the
 // INSERT and the first-use probe through Prisma cost its query compiler more than the statements
 // (the largest part of a scored refresh in a CPU profile). Reads for admins stay on Prisma.
-import { sqlRunnerFor } from '../store/index.ts';
+import { sqlRunnerFor, type WriteOptions } from '../store/index.ts';
 import type { RiskDb } from './db.ts';
 import type { Decision } from './policy.ts';
 
@@ -47,6 +47,12 @@ export const TRUSTED = `"success" = TRUE AND "decision" = 'allow'`;
 
 export interface RiskEventRows {
   insert(row: RiskEventRow): Promise<void>;
+  /**
+   * Stores the row, then runs `durableWrite`: the caller's next write, which must commit durably to the
+   * same database (the decision's audit entry). Settles once both are stored, the row then as durable
+   * as that write; rejects if either failed.
+   */
+  insertBefore(row: RiskEventRow, durableWrite: () => Promise<unknown>): Promise<void>;
   /** Whether the account has ever had a trusted (successful, allowed) event of one of these kinds. */
   accountHasTrusted(accountId: string, kinds: readonly string[]): Promise<boolean>;
   /** Whether the client has ever had a trusted event of this kind. */
@@ -71,15 +77,30 @@ const claimSubjectToken = `INSERT INTO "OidcPayload" ("model", "id", "payload", 
 
 export function riskEventRows(db: RiskDb): RiskEventRows {
   const sql = sqlRunnerFor(db);
+  const insert = (row: RiskEventRow, options?: WriteOptions) => {
+    const values = COLUMNS.filter((c) => c !== 'success').map((c) => {
+      const value = row[c];
+      if (value instanceof Date) return sql.dateParam(value);
+      if (c === 'features' || c === 'reasons') return JSON.stringify(value);
+      return value as string | number | null;
+    });
+    return sql.insert(insertRiskEvent[row.success ? 'true' : 'false'], values, options);
+  };
   return {
-    async insert(row) {
-      const values = COLUMNS.filter((c) => c !== 'success').map((c) => {
-        const value = row[c];
-        if (value instanceof Date) return sql.dateParam(value);
-        if (c === 'features' || c === 'reasons') return JSON.stringify(value);
-        return value as string | number | null;
-      });
-      await sql.insert(insertRiskEvent[row.success ? 'true' : 'false'], values);
+    insert: (row) => insert(row),
+    async insertBefore(row, durableWrite) {
+      // SQLite: issued together, both join one group commit.
+      if (sql.kind === 'sqlite') {
+        await Promise.all([insert(row), durableWrite()]);
+        return;
+      }
+      // PostgreSQL: the row's commit does not wait for its WAL flush (a lossy write, under
+      // WARDEN_DURABILITY=fast). The durable write starts only after that commit, so its commit record
+      // comes later in the WAL, and the flush that commit waits for covers the row's too: once this
+      // settles the row is on disk, for one flush instead of two (about 4% less CPU per scored refresh,
+      // server and database together, in two interleaved A/Bs of 30 rounds).
+      await insert(row, { durable: false });
+      await durableWrite();
     },
     async accountHasTrusted(accountId, kinds) {
       if (kinds.length === 0) return false;

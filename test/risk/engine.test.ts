@@ -181,6 +181,31 @@ for (const kind of storeKinds) {
     t.is(f['travel_km'], 0);
   });
 
+  test(`a decision is recorded only when its row and its audit entry are both stored [${kind}]`, async (t) => {
+    const s = await openStoreFor(t);
+    await seedHistory(s.db, alice);
+    // What the audit write finds when it starts. On PostgreSQL the row's commit skips its own WAL flush
+    // and relies on the audit entry's, which covers it only if the row committed first.
+    const rowsSeenByAudit: number[] = [];
+    const engine = createRiskEngine({
+      db: s.db, mode: 'enforce',
+      audit: async (e) => {
+        rowsSeenByAudit.push(await s.db.riskEvent.count({ where: { id: String(e.subject) } }));
+      },
+    });
+    const r = await engine.assess(aliceLogin());
+    t.is(await s.db.riskEvent.count({ where: { id: r.eventId ?? '' } }), 1);
+    t.is(rowsSeenByAudit.length, 1);
+    // (SQLite issues both together into one group commit: what the audit write sees there depends on
+    // when that commit happens.)
+    if (kind === 'postgresql') t.deepEqual(rowsSeenByAudit, [1]);
+
+    const failing = createRiskEngine({ db: s.db, mode: 'enforce', audit: async () => Promise.reject(new Error('audit log unavailable')) });
+    await t.throwsAsync(() => failing.assess(aliceLogin()), { message: 'audit log unavailable' });
+    const pending = await failing.assessRecordingLater(aliceLogin());
+    await t.throwsAsync(() => pending.recorded, { message: 'audit log unavailable' }, 'the caller that answers after recording learns of it');
+  });
+
   test(`invalid contexts are rejected at the edge [${kind}]`, async (t) => {
     const { engine } = await setup(t);
     await t.throwsAsync(() => engine.assess({ kind: 'password_login', ip: '', success: true, login: 'x' }));
