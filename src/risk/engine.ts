@@ -199,7 +199,7 @@ export function createRiskEngine(options: RiskEngineOptions): RiskEngine {
       decision, reasons, modelVersion: model.version,
     };
     const audit = options.audit;
-    // The row, then its audit entry (event-rows.ts says how the two share one commit or one flush).
+    // The row, then its audit entry: one commit or one WAL flush for both (SqlRunner.insertBefore).
     const stored = audit
       ? rows.insertBefore(row, () => audit({
         kind: 'risk.decision',

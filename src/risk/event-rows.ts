@@ -1,7 +1,7 @@
 // The RiskEvent writes and probes on every scored event, as plain SQL on the store's connection: the
 // INSERT and the first-use probe through Prisma cost its query compiler more than the statements
 // (the largest part of a scored refresh in a CPU profile). Reads for admins stay on Prisma.
-import { sqlRunnerFor, type WriteOptions } from '../store/index.ts';
+import { sqlRunnerFor } from '../store/index.ts';
 import type { RiskDb } from './db.ts';
 import type { Decision } from './policy.ts';
 
@@ -77,31 +77,18 @@ const claimSubjectToken = `INSERT INTO "OidcPayload" ("model", "id", "payload", 
 
 export function riskEventRows(db: RiskDb): RiskEventRows {
   const sql = sqlRunnerFor(db);
-  const insert = (row: RiskEventRow, options?: WriteOptions) => {
-    const values = COLUMNS.filter((c) => c !== 'success').map((c) => {
+  const statementOf = (row: RiskEventRow) => insertRiskEvent[row.success ? 'true' : 'false'];
+  const paramsOf = (row: RiskEventRow) =>
+    COLUMNS.filter((c) => c !== 'success').map((c) => {
       const value = row[c];
       if (value instanceof Date) return sql.dateParam(value);
       if (c === 'features' || c === 'reasons') return JSON.stringify(value);
       return value as string | number | null;
     });
-    return sql.insert(insertRiskEvent[row.success ? 'true' : 'false'], values, options);
-  };
   return {
-    insert: (row) => insert(row),
-    async insertBefore(row, durableWrite) {
-      // SQLite: issued together, both join one group commit.
-      if (sql.kind === 'sqlite') {
-        await Promise.all([insert(row), durableWrite()]);
-        return;
-      }
-      // PostgreSQL: the row's commit does not wait for its WAL flush (a lossy write, under
-      // WARDEN_DURABILITY=fast). The durable write starts only after that commit, so its commit record
-      // comes later in the WAL, and the flush that commit waits for covers the row's too: once this
-      // settles the row is on disk, for one flush instead of two (about 4% less CPU per scored refresh,
-      // server and database together, in three interleaved A/Bs of 30 rounds).
-      await insert(row, { durable: false });
-      await durableWrite();
-    },
+    insert: (row) => sql.insert(statementOf(row), paramsOf(row)),
+    // The store makes the row as durable as the write after it, for one commit or one WAL flush.
+    insertBefore: (row, durableWrite) => sql.insertBefore(statementOf(row), paramsOf(row), durableWrite),
     async accountHasTrusted(accountId, kinds) {
       if (kinds.length === 0) return false;
       // One probe per kind: PostgreSQL's generic plan would take an IN list as a filter over every
