@@ -4,7 +4,7 @@
 // codes and sessions are stored under the digest of their value, never the value (token-digest.ts).
 import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
 import { accountColumns } from '../accounts/account-rows.ts';
-import { sqlRunnerFor, type Prisma, type Db, type SqlRunner, type SqlValue } from '../store/index.ts';
+import { sqlRunnerFor, type Prisma, type Db, type SqlRunner, type SqlValue, type WriteOptions } from '../store/index.ts';
 import { storableJson, withOAuthRefusals } from './store-refusals.ts';
 import { dropAheadOfKind, keepAhead, readingAhead, takeAhead, type ReadAheadRow } from '../store/read-ahead.ts';
 import { bearerModels, tokenDigest } from './token-digest.ts';
@@ -209,9 +209,9 @@ export function prismaAdapter(db: Db): AdapterConstructor {
      * the value from before digests. (One `"id" IN (?, ?)` statement instead cost PostgreSQL four times
      * as much per consumption under its generic plan.)
      */
-    private async writeById(id: string, statement: string, params: (rowId: string) => SqlValue[]): Promise<number> {
-      const changed = await sql.execute(statement, params(this.rowId(id)));
-      return changed === 0 && this.bearer ? sql.execute(statement, params(id)) : changed;
+    private async writeById(id: string, statement: string, params: (rowId: string) => SqlValue[], options?: WriteOptions): Promise<number> {
+      const changed = await sql.execute(statement, params(this.rowId(id)), options);
+      return changed === 0 && this.bearer ? sql.execute(statement, params(id), options) : changed;
     }
 
     /** A single-use value consumed by another request first: revoke its grant, refuse this one. */
@@ -297,11 +297,14 @@ export function prismaAdapter(db: Db): AdapterConstructor {
     async consume(id: string): Promise<void> {
       this.dropAhead();
       // Only the first consumption is recorded, so the time reported for a replay is the original one.
+      // Durable before the answer: a scored refresh's risk record, written after it, flushes for both
+      // (store/flush-cover.ts). Which request consumed first is decided at its commit either way.
       const at = now();
       const changed = await this.writeById(
         id,
         `UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "model" = ? AND "id" = ? AND "consumedAt" IS NULL`,
         (rowId) => [at, this.model, rowId],
+        { durable: 'before-answer' },
       );
       const label = singleUse.get(this.model);
       if (changed === 0 && label !== undefined) await this.replayed(id, label);

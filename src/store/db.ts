@@ -128,6 +128,7 @@ export function createDb(databaseUrl: string, durability: Durability = 'fast'): 
         await connected();
         return (isDurable ? durable : lossy)(sql, params);
       },
+      lossySessions: lossyPool !== undefined,
     }),
   );
   return db;

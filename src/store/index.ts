@@ -6,7 +6,7 @@ import { createDb, storeKindOf, type Db, type Durability, type StoreKind } from 
 import { migrate } from './migrate.ts';
 
 export { Prisma, sqlRunnerFor, storeKindOf, type Db, type Durability, type StoreKind } from './db.ts';
-export type { SqlRunner, SqlStatements, SqlStep, SqlSteps, SqlValue } from './sql.ts';
+export type { SqlRunner, SqlStatements, SqlStep, SqlSteps, SqlValue, WriteOptions } from './sql.ts';
 export type * from './db.ts';
 export { migrate, type MigrateResult } from './migrate.ts';
 

@@ -7,6 +7,7 @@ import type { PrismaLibSQL } from '@prisma/adapter-libsql';
 import type { StoreKind } from './db.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { createRowBatcher } from './pg-row-batches.ts';
+import { announceCover, awaitCover, coverAnnounced } from './flush-cover.ts';
 import { assertStorableParams } from './storable-text.ts';
 
 export type DriverAdapter = Awaited<ReturnType<PrismaLibSQL['connect']>>;
@@ -21,8 +22,11 @@ export interface WriteOptions {
    * half-applied or corrupted), for state that is cheap to lose, such as issued tokens. With
    * WARDEN_DURABILITY=fast, PostgreSQL then commits it without waiting for its WAL flush; SQLite's
    * synchronous setting applies to every write alike. Default true.
+   * 'before-answer': durable before the request that made it answers (flush-cover.ts). On PostgreSQL
+   * under WARDEN_DURABILITY=fast, while a durable write of the same request is announced, it commits
+   * without its own WAL flush and that write's flush covers it; otherwise it is durable on its own.
    */
-  durable?: boolean;
+  durable?: boolean | 'before-answer';
 }
 
 export interface SqlStatements {
@@ -107,7 +111,12 @@ export interface DirectResult {
  */
 export type DirectPath =
   | { kind: 'sqlite'; connection: () => Promise<SqliteConnection> }
-  | { kind: 'postgresql'; statement: (sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult> };
+  | {
+    kind: 'postgresql';
+    statement: (sql: string, params: SqlValue[], durable: boolean) => Promise<DirectResult>;
+    /** Whether a write that is not durable goes to sessions that commit without a flush (WARDEN_DURABILITY=fast). */
+    lossySessions: boolean;
+  };
 
 export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAdapter>, direct: DirectPath): SqlRunner {
   const toQuery = (sql: string, params: SqlValue[]) => {
@@ -133,6 +142,16 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
   // Every entry point checks its text parameters once (query, execute, insert, atomic, and toQuery for
   // transactions): a NUL or an unpaired surrogate from a request is a 400, where PostgreSQL's refusal
   // would be a 500.
+  const lossySessions = direct.kind === 'postgresql' && direct.lossySessions;
+  /** A write's session, and once issued, whether its commit is left to this request's cover. */
+  const write = <T>(options: WriteOptions | undefined, issue: (durable: boolean) => Promise<T>): Promise<T> => {
+    const durable = options?.durable ?? true;
+    if (durable !== 'before-answer') return issue(durable);
+    if (!lossySessions || !coverAnnounced()) return issue(true);
+    const committed = issue(false);
+    awaitCover(committed);
+    return committed;
+  };
   const outside: SqlStatements = {
     query: async (sql, params) => {
       assertStorableParams(params);
@@ -140,22 +159,29 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     },
     execute: async (sql, params, options) => {
       assertStorableParams(params);
-      return (await run(sql, params, options?.durable ?? true)).rowsAffected;
+      return (await write(options, (durable) => run(sql, params, durable))).rowsAffected;
     },
   };
   const batchedRow = direct.kind === 'postgresql' ? createRowBatcher(run) : undefined;
   const insert = async (sql: string, params: SqlValue[], options?: WriteOptions): Promise<void> => {
     assertStorableParams(params);
-    if (batchedRow) return batchedRow(sql, params, options?.durable ?? true);
-    await run(sql, params, options?.durable ?? true);
+    await write<unknown>(options, (durable) => (batchedRow ? batchedRow(sql, params, durable) : run(sql, params, durable)));
   };
   async function insertBefore(sql: string, params: SqlValue[], durableWrite: () => Promise<unknown>): Promise<void> {
     if (kind === 'sqlite') {
       await Promise.all([insert(sql, params), durableWrite()]);
       return;
     }
-    await insert(sql, params, { durable: false });
-    await durableWrite();
+    // Announced at once: the request's writes from now until the durable write starts (a refresh's
+    // consumption of its token) leave their flush to it too.
+    const cover = announceCover();
+    try {
+      await insert(sql, params, { durable: false });
+    } catch (error) {
+      cover.withdraw();
+      throw error;
+    }
+    await cover.write(durableWrite);
   }
   async function transaction<T>(work: (tx: SqlStatements) => Promise<T>): Promise<T> {
     const tx = await (await adapter()).startTransaction();
