@@ -1,7 +1,9 @@
 // Shared benchmark plumbing: start a server script pinned to one CPU core and wait for its READY line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import type { BenchFixture } from './servers/mint.ts';
 
@@ -69,6 +71,29 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
   let total = 0;
   for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
   return total;
+}
+
+/**
+ * PostgreSQL: moves the sessions open on `database` onto every core but the server's, so that the
+ * server has its core to itself as the targets assume, and the database shares the load generator's
+ * (a production database has a host of its own and takes no core from Warden at all). Unpinned, the
+ * kernel runs backends on the server's core too, and the server's rate then also measures how much
+ * of the database's work lands there. The pool opens sessions under load: call again after a
+ * warm-up. BENCH_PIN_DATABASE=0 leaves them where the kernel puts them. Returns how many were moved.
+ */
+export async function pinDatabaseSessions(adminUrl: string, database: string, serverCore: number): Promise<number> {
+  if (process.env.BENCH_PIN_DATABASE === '0') return 0;
+  const others = os.cpus().map((_, core) => core).filter((core) => core !== serverCore);
+  if (others.length === 0) return 0;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    for (const { pid } of rows) execFileSync('taskset', ['-p', '-c', others.join(','), String(pid)], { stdio: 'ignore' });
+    return rows.length;
+  } finally {
+    await admin.end();
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // Issue 2's throughput targets: Warden (SQLite, PostgreSQL) against a bare oidc-provider with its
-// in-memory adapter as the ceiling, server pinned to one core and this load generator to the other.
+// in-memory adapter as the ceiling, server pinned to one core and this load generator to the other,
+// with PostgreSQL's sessions for the server (harness.ts, pinDatabaseSessions).
 // Warden runs as `npm start` does (risk scoring on); refresh and login run again with it off.
 //   BENCH_SERVER_CORE=1 taskset -c 0 npm run bench -- oidc-throughput
 import { randomBytes } from 'node:crypto';
@@ -7,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import argon2 from 'argon2';
-import { createTestDatabase } from '../helpers/store.ts';
+import { createTestDatabase, testPostgresAdminUrl } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken } from '../interactions/browser-session.ts';
-import { basic, cpuBetween, cpuByProcess, formatRate, root, startPinned, type RunningServer } from './harness.ts';
+import { basic, cpuBetween, cpuByProcess, formatRate, pinDatabaseSessions, root, startPinned, type RunningServer } from './harness.ts';
 import type { BenchFixture } from './servers/mint.ts';
 import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
@@ -105,9 +106,16 @@ async function loginLoad(f: BenchFixture, seconds: number): Promise<number> {
 // BENCH_SCENARIOS=refresh,password_login and BENCH_STORES=sqlite narrow a run (for profiling).
 const selected = (name: string, list: string | undefined) => !list || list.split(',').includes(name);
 
-/** Runs one scenario's load and charges the CPU it took to the requests it completed. */
-async function costed(server: RunningServer, database: boolean, load: (seconds: number) => Promise<number>): Promise<{ rate: number; cost: Cost }> {
+const SERVER_CORE = Number(process.env.BENCH_SERVER_CORE ?? 0);
+
+/**
+ * Runs one scenario's load and charges the CPU it took to the requests it completed. `database`:
+ * PostgreSQL's database name, whose sessions are kept off the server's core.
+ */
+async function costed(server: RunningServer, database: string | undefined, load: (seconds: number) => Promise<number>): Promise<{ rate: number; cost: Cost }> {
+  if (database) await pinDatabaseSessions(testPostgresAdminUrl, database, SERVER_CORE);
   if (WARMUP_S > 0) await load(WARMUP_S);
+  if (database) await pinDatabaseSessions(testPostgresAdminUrl, database, SERVER_CORE);
   const serverBefore = server.cpuSeconds();
   const mainBefore = server.mainThreadCpuSeconds();
   const databaseBefore = database ? cpuByProcess('postgres') : undefined;
@@ -124,7 +132,7 @@ interface Measured {
   costs: Costs;
 }
 
-async function measure(server: RunningServer, scenarios: ReadonlyArray<Scenario | RiskOffScenario>, database: boolean): Promise<Measured> {
+async function measure(server: RunningServer, scenarios: ReadonlyArray<Scenario | RiskOffScenario>, database?: string): Promise<Measured> {
   const f = server.fixture;
   // Each load answers requests per second. The warm-up's refreshes and the measured ones share one
   // queue of live tokens (each run loses the few still in flight when it ends).
@@ -176,7 +184,7 @@ async function measureAll(): Promise<Pass> {
   if (selected('bare', process.env.BENCH_STORES)) {
     const bare = await startPinned('test/bench/servers/bare.ts', { PORT: '3190' });
     console.log('bare oidc-provider (in-memory adapter)');
-    keep('bare', await measure(bare, ['refresh', 'cc_opaque', 'cc_jwt', 'introspection'], false));
+    keep('bare', await measure(bare, ['refresh', 'cc_opaque', 'cc_jwt', 'introspection']));
     await bare.stop();
   }
 
@@ -197,7 +205,7 @@ async function measureAll(): Promise<Pass> {
         WARDEN_RISK_MODE: riskMode,
       });
       console.log(`warden on ${kind}, risk ${riskMode}`);
-      keep(kind, await measure(server, scenarios, kind === 'postgresql'));
+      keep(kind, await measure(server, scenarios, kind === 'postgresql' ? new URL(database.databaseUrl).pathname.slice(1) : undefined));
       await server.stop();
       await database.dispose();
     }
@@ -288,7 +296,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, 'oidc-throughput.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, median: result, passes }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S, databaseOffServerCore: process.env.BENCH_PIN_DATABASE !== '0', median: result, passes }, null, 2)}\n`,
   );
 }
 
