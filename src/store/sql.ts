@@ -139,9 +139,6 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     direct.kind === 'sqlite'
       ? direct.connection().then((connection) => connection.statement(sql, params))
       : direct.statement(numberedPlaceholders(sql), params, durable);
-  // Every entry point checks its text parameters once (query, execute, insert, atomic, and toQuery for
-  // transactions): a NUL or an unpaired surrogate from a request is a 400, where PostgreSQL's refusal
-  // would be a 500.
   const lossySessions = direct.kind === 'postgresql' && direct.lossySessions;
   /** A write's session, and once issued, whether its commit is left to this request's cover. */
   const write = <T>(options: WriteOptions | undefined, issue: (durable: boolean) => Promise<T>): Promise<T> => {
@@ -152,6 +149,9 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     awaitCover(committed);
     return committed;
   };
+  // Every entry point checks its text parameters once (query, execute, insert, atomic, and toQuery for
+  // transactions): a NUL or an unpaired surrogate from a request is a 400, where PostgreSQL's refusal
+  // would be a 500.
   const outside: SqlStatements = {
     query: async (sql, params) => {
       assertStorableParams(params);
