@@ -1,6 +1,6 @@
 // Shared benchmark plumbing: start a server script pinned to one CPU core and wait for its READY line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -89,8 +89,17 @@ export async function pinDatabaseSessions(adminUrl: string, database: string, se
   await admin.connect();
   try {
     const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
-    for (const { pid } of rows) execFileSync('taskset', ['-p', '-c', others.join(','), String(pid)], { stdio: 'ignore' });
-    return rows.length;
+    let moved = 0;
+    for (const { pid } of rows) {
+      try {
+        execFileSync('taskset', ['-p', '-c', others.join(','), String(pid)], { stdio: 'ignore' });
+        moved += 1;
+      } catch (error) {
+        // A session that ended since the lookup (the pool closes idle ones) has nothing to move.
+        if (existsSync(`/proc/${pid}`)) throw error;
+      }
+    }
+    return moved;
   } finally {
     await admin.end();
   }
