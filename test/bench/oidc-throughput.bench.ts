@@ -274,9 +274,13 @@ async function measureAll(): Promise<Pass> {
           WARDEN_RISK_MODE: riskMode,
         });
         console.log(`warden on ${kind}, risk ${riskMode}`);
-        keep(kind, await measure(server, scenarios, kind === 'postgresql' ? new URL(database.databaseUrl).pathname.slice(1) : undefined, bare));
-        await server.stop();
-        await database.dispose();
+        try {
+          keep(kind, await measure(server, scenarios, kind === 'postgresql' ? new URL(database.databaseUrl).pathname.slice(1) : undefined, bare));
+        } finally {
+          // Also after a failed run: a server left behind holds its port and database for the next one.
+          await server.stop();
+          await database.dispose();
+        }
       }
     }
   } finally {
