@@ -1,5 +1,6 @@
 // Shared benchmark plumbing: start a server script pinned to one CPU core and wait for its READY line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +104,17 @@ export async function pinDatabaseSessions(adminUrl: string, database: string, se
   } finally {
     await admin.end();
   }
+}
+
+/** The environment of a bench Warden server (test/bench/servers/warden.ts) on `port` over `database`. */
+export function wardenServerEnv(database: { databaseUrl: string; dataDir: string }, port: number): Record<string, string> {
+  return {
+    PORT: String(port),
+    WARDEN_ISSUER: `http://localhost:${port}`,
+    DATABASE_URL: database.databaseUrl,
+    WARDEN_DATA_DIR: database.dataDir,
+    WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
+  };
 }
 
 /**

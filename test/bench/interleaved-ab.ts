@@ -25,10 +25,9 @@
 // AB_PRELOAD_REFRESH_SECONDS  a refresh load on each side first (A, then B), as the throughput bench
 //                 runs refresh before client credentials on the same server and database
 // BENCH_SERVER_CORE the servers' core (default 1); run this script on another one, as above.
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createTestDatabase, testPostgresAdminUrl, type StoreKind } from '../helpers/store.ts';
-import { processCpuSeconds, root, startPinned, type RunningServer } from './harness.ts';
+import { processCpuSeconds, root, startPinned, wardenServerEnv, type RunningServer } from './harness.ts';
 import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
 type Scenario = 'refresh' | 'cc_opaque' | 'cc_jwt';
@@ -88,15 +87,7 @@ async function startSide(name: 'A' | 'B', port: number): Promise<Side> {
   const database = await createTestDatabase(store);
   const server = await startPinned(
     'test/bench/servers/warden.ts',
-    {
-      PORT: String(port),
-      WARDEN_ISSUER: `http://localhost:${port}`,
-      DATABASE_URL: database.databaseUrl,
-      WARDEN_DATA_DIR: database.dataDir,
-      WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
-      BENCH_REFRESH_TOKENS: refreshTokenCount,
-      ...extraEnv,
-    },
+    { ...wardenServerEnv(database, port), BENCH_REFRESH_TOKENS: refreshTokenCount, ...extraEnv },
     core,
     checkout,
     nodeArgs,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import argon2 from 'argon2';
 import { createTestDatabase, testPostgresAdminUrl } from '../helpers/store.ts';
 import { BrowserSession, formAction, formToken } from '../interactions/browser-session.ts';
-import { basic, cpuBetween, cpuByProcess, formatRate, pinDatabaseSessions, root, startPinned, type RunningServer } from './harness.ts';
+import { basic, cpuBetween, cpuByProcess, formatRate, pinDatabaseSessions, root, startPinned, wardenServerEnv, type RunningServer } from './harness.ts';
 import type { BenchFixture } from './servers/mint.ts';
 import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
@@ -265,14 +265,7 @@ async function measureAll(): Promise<Pass> {
         if (!scenarios.some((s) => selected(s.replace('_risk_off', ''), process.env.BENCH_SCENARIOS))) continue;
         const database = await createTestDatabase(kind);
         const port = kind === 'sqlite' ? 3191 : 3192;
-        const server = await startPinned('test/bench/servers/warden.ts', {
-          PORT: String(port),
-          WARDEN_ISSUER: `http://localhost:${port}`,
-          DATABASE_URL: database.databaseUrl,
-          WARDEN_DATA_DIR: database.dataDir,
-          WARDEN_SECRET_KEY: randomBytes(32).toString('base64'),
-          WARDEN_RISK_MODE: riskMode,
-        });
+        const server = await startPinned('test/bench/servers/warden.ts', { ...wardenServerEnv(database, port), WARDEN_RISK_MODE: riskMode });
         console.log(`warden on ${kind}, risk ${riskMode}`);
         try {
           keep(kind, await measure(server, scenarios, kind === 'postgresql' ? new URL(database.databaseUrl).pathname.slice(1) : undefined, bare));

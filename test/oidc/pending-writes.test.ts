@@ -1,27 +1,10 @@
 import test from 'ava';
-import Koa from 'koa';
-import type { AddressInfo } from 'node:net';
-import { awaitBeforeAnswering, settleBeforeAnswering } from '../../src/oidc/pending-writes.ts';
-
-async function serve(app: Koa): Promise<{ url: string; close: () => void }> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
+import { awaitBeforeAnswering } from '../../src/oidc/pending-writes.ts';
+import { serveSettling } from '../helpers/settling-app.ts';
 
 test('the answer waits for the writes its request left pending, and fails when one of them failed', async (t) => {
   const stored: string[] = [];
-  const app = new Koa();
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch {
-      ctx.status = 500;
-      ctx.body = 'failed';
-    }
-  });
-  app.use(settleBeforeAnswering);
-  app.use(async (ctx) => {
+  const { url, close } = await serveSettling(async (ctx) => {
     const fails = ctx.path === '/fails';
     awaitBeforeAnswering(ctx, new Promise<void>((resolve, reject) => setTimeout(() => {
       if (fails) reject(new Error('disk full'));
@@ -33,7 +16,6 @@ test('the answer waits for the writes its request left pending, and fails when o
     // The handler answers at once; the middleware holds the answer back.
     ctx.body = 'issued';
   });
-  const { url, close } = await serve(app);
   t.teardown(close);
 
   const ok = await fetch(`${url}/ok`);

@@ -1,9 +1,7 @@
 import test from 'ava';
-import Koa from 'koa';
-import type { AddressInfo } from 'node:net';
-import { settleBeforeAnswering } from '../../src/oidc/pending-writes.ts';
 import { announceCover, uncoveredWrites, withFlushCover } from '../../src/store/flush-cover.ts';
 import { sqlRunnerFor, type SqlRunner } from '../../src/store/index.ts';
+import { serveSettling } from '../helpers/settling-app.ts';
 import { openTestStore, storeKinds } from '../helpers/store.ts';
 
 // Each row records the synchronous_commit of the session that wrote it: 'off' is a commit that did
@@ -68,28 +66,12 @@ test('without an announced durable write, outside a request, and under WARDEN_DU
   t.deepEqual(await sessions(fullSql), { announced: 'on', cover: 'on' });
 });
 
-async function serve(app: Koa): Promise<{ url: string; close: () => void }> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
-
 for (const kind of storeKinds) {
   test(`a request whose write still waits for a flush when it is due to answer fails instead [${kind}]`, async (t) => {
     const s = await openTestStore(kind);
     t.teardown(() => s.dispose());
     const sql = sqlRunnerFor(s.db);
-    const app = new Koa();
-    app.use(async (ctx, next) => {
-      try {
-        await next();
-      } catch {
-        ctx.status = 500;
-        ctx.body = 'failed';
-      }
-    });
-    app.use(settleBeforeAnswering);
-    app.use(async (ctx) => {
+    const { url, close } = await serveSettling(async (ctx) => {
       const cover = announceCover();
       await record(sql, ctx.path.slice(1), 'before-answer');
       // Not handed to awaitBeforeAnswering: the safety net alone must hold the answer back.
@@ -100,7 +82,6 @@ for (const kind of storeKinds) {
       }).catch(() => undefined);
       ctx.body = 'issued';
     });
-    const { url, close } = await serve(app);
     t.teardown(close);
 
     const ok = await fetch(`${url}/ok`);
