@@ -90,7 +90,8 @@ export function announceCover(): Cover {
 /** How many writes of this request committed and still wait for a flush (0 outside a request). */
 export async function uncoveredWrites(): Promise<number> {
   const current = scope.getStore();
-  if (!current) return 0;
+  // Most requests announce no cover and defer nothing.
+  if (!current || (current.covering.length === 0 && current.uncovered.length === 0)) return 0;
   await Promise.all(current.covering);
   const outcomes = await Promise.allSettled(current.uncovered);
   // A write that failed committed nothing.

@@ -22,9 +22,10 @@ export interface WriteOptions {
    * half-applied or corrupted), for state that is cheap to lose, such as issued tokens. With
    * WARDEN_DURABILITY=fast, PostgreSQL then commits it without waiting for its WAL flush; SQLite's
    * synchronous setting applies to every write alike. Default true.
-   * 'before-answer': durable before the request that made it answers (flush-cover.ts). On PostgreSQL
-   * under WARDEN_DURABILITY=fast, while a durable write of the same request is announced, it commits
-   * without its own WAL flush and that write's flush covers it; otherwise it is durable on its own.
+   * 'before-answer' (execute() only): durable before the request that made it answers
+   * (flush-cover.ts). On PostgreSQL under WARDEN_DURABILITY=fast, while a durable write of the same
+   * request is announced, it commits without its own WAL flush and that write's flush covers it;
+   * otherwise it is durable on its own.
    */
   durable?: boolean | 'before-answer';
 }
@@ -51,16 +52,18 @@ export interface SqlRunner extends SqlStatements {
    * On PostgreSQL the rows of one statement text issued in the same turn go as one multi-row statement
    * (pg-row-batches.ts); on SQLite it joins the group commit like any write.
    */
-  insert(sql: string, params: SqlValue[], options?: WriteOptions): Promise<void>;
+  insert(sql: string, params: SqlValue[], options?: { durable?: boolean }): Promise<void>;
   /**
    * insert(), then `durableWrite`: the caller's next write, which must commit durably to the same
    * database. Settles once both are stored, the row then as durable as that write; rejects if either
    * failed. On SQLite both are issued together and join one group commit. On PostgreSQL the row's
    * commit does not wait for its WAL flush (a lossy write, under WARDEN_DURABILITY=fast), and the
    * durable write starts only after that commit: its commit record comes later in the WAL, so the
-   * flush it waits for covers the row's too. One flush instead of two (for a risk decision's row and
-   * audit entry: about 4% less CPU per scored refresh, server and database together, in three
-   * interleaved A/Bs of 30 rounds).
+   * flush it waits for covers the row's too. Within a request the durable write is announced as a
+   * cover (flush-cover.ts) from the start, so the request's `'before-answer'` writes made meanwhile
+   * share that flush as well. For a risk decision's row and audit entry, one flush instead of two
+   * measured about 4% less CPU per scored refresh, server and database together (three interleaved
+   * A/Bs of 30 rounds, 2026-12-04).
    */
   insertBefore(sql: string, params: SqlValue[], durableWrite: () => Promise<unknown>): Promise<void>;
   /**
@@ -140,8 +143,8 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
       ? direct.connection().then((connection) => connection.statement(sql, params))
       : direct.statement(numberedPlaceholders(sql), params, durable);
   const lossySessions = direct.kind === 'postgresql' && direct.lossySessions;
-  /** A write's session, and once issued, whether its commit is left to this request's cover. */
-  const write = <T>(options: WriteOptions | undefined, issue: (durable: boolean) => Promise<T>): Promise<T> => {
+  /** An execute()'s session, and once issued, whether its commit is left to this request's cover. */
+  const write = (options: WriteOptions | undefined, issue: (durable: boolean) => Promise<DirectResult>): Promise<DirectResult> => {
     const durable = options?.durable ?? true;
     if (durable !== 'before-answer') return issue(durable);
     if (!lossySessions || !coverAnnounced()) return issue(true);
@@ -163,9 +166,10 @@ export function createSqlRunner(kind: StoreKind, adapter: () => Promise<DriverAd
     },
   };
   const batchedRow = direct.kind === 'postgresql' ? createRowBatcher(run) : undefined;
-  const insert = async (sql: string, params: SqlValue[], options?: WriteOptions): Promise<void> => {
+  const insert = async (sql: string, params: SqlValue[], options?: { durable?: boolean }): Promise<void> => {
     assertStorableParams(params);
-    await write<unknown>(options, (durable) => (batchedRow ? batchedRow(sql, params, durable) : run(sql, params, durable)));
+    if (batchedRow) return batchedRow(sql, params, options?.durable ?? true);
+    await run(sql, params, options?.durable ?? true);
   };
   async function insertBefore(sql: string, params: SqlValue[], durableWrite: () => Promise<unknown>): Promise<void> {
     if (kind === 'sqlite') {

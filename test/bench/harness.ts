@@ -74,6 +74,12 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
   return total;
 }
 
+/** PostgreSQL: the process ids of the sessions open on `database`, through an admin connection. */
+export async function sessionPids(admin: pg.Client, database: string): Promise<number[]> {
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  return rows.map((row) => row.pid);
+}
+
 /**
  * PostgreSQL: moves the sessions open on `database` onto every core but the server's, so that the
  * server has its core to itself as the targets assume, and the database shares the load generator's
@@ -89,9 +95,8 @@ export async function pinDatabaseSessions(adminUrl: string, database: string, se
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
     let moved = 0;
-    for (const { pid } of rows) {
+    for (const pid of await sessionPids(admin, database)) {
       try {
         execFileSync('taskset', ['-p', '-c', others.join(','), String(pid)], { stdio: 'ignore' });
         moved += 1;

@@ -9,8 +9,8 @@
 //   AB_B_ENV=WARDEN_RISK_MODE=off taskset -c 0 node --import tsx test/bench/interleaved-ab.ts
 //
 // With AB_A_SERVER=bare, side A is the bare oidc-provider of the throughput bench, and the median B/A
-// of requests per second is Warden's ratio to the ceiling measured in the same minute, which the
-// throughput bench (bare first, Warden minutes later) cannot give on this machine.
+// of requests per second is Warden's ratio to the ceiling measured in the same minute, slot by slot
+// (the throughput bench does the same for its ratio scenarios, over its measured seconds).
 //
 // AB_SCENARIO     refresh (default) | cc_opaque | cc_jwt
 // AB_STORE        sqlite (default) | postgresql (also reports each side's PostgreSQL backends: the
@@ -27,7 +27,7 @@
 // BENCH_SERVER_CORE the servers' core (default 1); run this script on another one, as above.
 import pg from 'pg';
 import { createTestDatabase, testPostgresAdminUrl, type StoreKind } from '../helpers/store.ts';
-import { processCpuSeconds, root, startPinned, wardenServerEnv, type RunningServer } from './harness.ts';
+import { processCpuSeconds, root, sessionPids, startPinned, wardenServerEnv, type RunningServer } from './harness.ts';
 import { clientCredentialsBody, refreshLoad, tokenEndpointLoad } from './loads.ts';
 
 type Scenario = 'refresh' | 'cc_opaque' | 'cc_jwt';
@@ -118,8 +118,7 @@ await admin?.connect();
 async function backendCpu(side: Side): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (!admin || !side.database) return out;
-  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [side.database]);
-  for (const { pid } of rows) {
+  for (const pid of await sessionPids(admin, side.database)) {
     const cpu = processCpuSeconds(pid);
     if (Number.isFinite(cpu)) out.set(pid, cpu);
   }

@@ -108,23 +108,53 @@ const selected = (name: string, list: string | undefined) => !list || list.split
 
 const SERVER_CORE = Number(process.env.BENCH_SERVER_CORE ?? 0);
 
+type Load = (seconds: number) => Promise<number>;
+
+/** CPU seconds and requests of measured load. */
+interface Spent {
+  requests: number;
+  server: number;
+  mainThread: number;
+  database: number;
+}
+
+const nothingSpent = (): Spent => ({ requests: 0, server: 0, mainThread: 0, database: 0 });
+
 /**
- * Runs one scenario's load and charges the CPU it took to the requests it completed. `database`:
- * PostgreSQL's database name, whose sessions are kept off the server's core.
+ * Pins PostgreSQL's sessions (`database`: its name) off the server's core, runs the warm-up, and pins
+ * again: the pool opens sessions under load.
  */
-async function costed(server: RunningServer, database: string | undefined, load: (seconds: number) => Promise<number>): Promise<{ rate: number; cost: Cost }> {
+async function warmUp(database: string | undefined, load: Load): Promise<void> {
   if (database) await pinDatabaseSessions(testPostgresAdminUrl, database, SERVER_CORE);
   if (WARMUP_S > 0) await load(WARMUP_S);
   if (database) await pinDatabaseSessions(testPostgresAdminUrl, database, SERVER_CORE);
+}
+
+/** Runs `seconds` of load, adding the requests it completed and the CPU they took to `spent`. */
+async function spend(spent: Spent, server: RunningServer, database: string | undefined, load: Load, seconds: number): Promise<void> {
   const serverBefore = server.cpuSeconds();
   const mainBefore = server.mainThreadCpuSeconds();
   const databaseBefore = database ? cpuByProcess('postgres') : undefined;
-  const rate = await load(DURATION_S);
-  const requests = Math.max(1, rate * DURATION_S);
-  const perRequest = (seconds: number) => Math.round((seconds / requests) * 1e6);
-  const cost: Cost = { server: perRequest(server.cpuSeconds() - serverBefore), mainThread: perRequest(server.mainThreadCpuSeconds() - mainBefore) };
-  if (databaseBefore) cost.database = perRequest(cpuBetween(databaseBefore, cpuByProcess('postgres')));
-  return { rate, cost };
+  spent.requests += (await load(seconds)) * seconds;
+  spent.server += server.cpuSeconds() - serverBefore;
+  spent.mainThread += server.mainThreadCpuSeconds() - mainBefore;
+  if (databaseBefore) spent.database += cpuBetween(databaseBefore, cpuByProcess('postgres'));
+}
+
+/** CPU per completed request, in µs. */
+function costOf(spent: Spent, database: string | undefined): Cost {
+  const perRequest = (seconds: number) => Math.round((seconds / Math.max(1, spent.requests)) * 1e6);
+  const cost: Cost = { server: perRequest(spent.server), mainThread: perRequest(spent.mainThread) };
+  if (database) cost.database = perRequest(spent.database);
+  return cost;
+}
+
+/** Runs one scenario's load and charges the CPU it took to the requests it completed. */
+async function costed(server: RunningServer, database: string | undefined, load: Load): Promise<{ rate: number; cost: Cost }> {
+  await warmUp(database, load);
+  const spent = nothingSpent();
+  await spend(spent, server, database, load, DURATION_S);
+  return { rate: spent.requests / DURATION_S, cost: costOf(spent, database) };
 }
 
 interface Measured {
@@ -134,7 +164,6 @@ interface Measured {
   ceilings: Rates;
 }
 
-type Load = (seconds: number) => Promise<number>;
 
 /** Each load answers requests per second. */
 function loadsFor(f: BenchFixture): Record<Scenario, Load> {
@@ -153,7 +182,7 @@ function loadsFor(f: BenchFixture): Record<Scenario, Load> {
 /**
  * The scenarios whose target is a ratio to the bare provider. Measured once each, minutes apart, the
  * two sides of a ratio carried this machine's drift: three passes gave 0.61, 0.53 and 0.66 for client
- * credentials on SQLite, where Warden's CPU per token against bare's said 0.65 in every pass. So
+ * credentials on SQLite, where bare's CPU per token against Warden's said 0.63, 0.60 and 0.68. So
  * Warden and the bare provider (kept running, on the same core) take turns in one-second slots,
  * A B B A ..., and each side's rate is its requests over its own slots: both from the same minutes.
  */
@@ -162,12 +191,10 @@ const SLOT_S = 1;
 
 /** costed(), the bare provider's load taking turns with Warden's. */
 async function costedBesideBare(server: RunningServer, database: string | undefined, load: Load, bareLoad: Load): Promise<{ rate: number; cost: Cost; ceiling: number }> {
-  if (database) await pinDatabaseSessions(testPostgresAdminUrl, database, SERVER_CORE);
-  if (WARMUP_S > 0) await load(WARMUP_S);
+  await warmUp(database, load);
   // The bare provider ran this scenario earlier in the pass: a short warm-up brings it back.
   await bareLoad(Math.min(WARMUP_S, 3) || 1);
-  if (database) await pinDatabaseSessions(testPostgresAdminUrl, database, SERVER_CORE);
-  const spent = { requests: 0, server: 0, mainThread: 0, database: 0 };
+  const spent = nothingSpent();
   let bareRequests = 0;
   // Warden's own background work (SQLite's checkpoints, its timers) in the bare provider's slots
   // takes from the bare side's core: reported, so a ratio it flattered would show.
@@ -175,27 +202,17 @@ async function costedBesideBare(server: RunningServer, database: string | undefi
   const slots = Math.max(2, Math.round(DURATION_S / SLOT_S));
   for (let slot = 0; slot < slots; slot += 1) {
     for (const side of slot % 2 ? ['bare', 'warden'] : ['warden', 'bare']) {
-      if (side === 'bare') {
-        const before = server.cpuSeconds();
-        bareRequests += (await bareLoad(SLOT_S)) * SLOT_S;
-        wardenDuringBare += server.cpuSeconds() - before;
+      if (side === 'warden') {
+        await spend(spent, server, database, load, SLOT_S);
         continue;
       }
-      const serverBefore = server.cpuSeconds();
-      const mainBefore = server.mainThreadCpuSeconds();
-      const databaseBefore = database ? cpuByProcess('postgres') : undefined;
-      spent.requests += (await load(SLOT_S)) * SLOT_S;
-      spent.server += server.cpuSeconds() - serverBefore;
-      spent.mainThread += server.mainThreadCpuSeconds() - mainBefore;
-      if (databaseBefore) spent.database += cpuBetween(databaseBefore, cpuByProcess('postgres'));
+      const before = server.cpuSeconds();
+      bareRequests += (await bareLoad(SLOT_S)) * SLOT_S;
+      wardenDuringBare += server.cpuSeconds() - before;
     }
   }
-  const requests = Math.max(1, spent.requests);
-  const perRequest = (seconds: number) => Math.round((seconds / requests) * 1e6);
-  const cost: Cost = { server: perRequest(spent.server), mainThread: perRequest(spent.mainThread) };
-  if (database) cost.database = perRequest(spent.database);
   console.log(`  beside bare: Warden used ${((wardenDuringBare / (slots * SLOT_S)) * 1000).toFixed(1)} ms of CPU per second of the bare provider's slots`);
-  return { rate: spent.requests / (slots * SLOT_S), cost, ceiling: bareRequests / (slots * SLOT_S) };
+  return { rate: spent.requests / (slots * SLOT_S), cost: costOf(spent, database), ceiling: bareRequests / (slots * SLOT_S) };
 }
 
 /** `bare`: the bare provider, still running, for the scenarios measured beside it. */
